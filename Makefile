@@ -1,0 +1,76 @@
+# Digihjælp: `make run` for the demo, `make test` for the whole suite.
+# Every target installs what it needs, so both work on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install python-deps assets browser migrate demo run test test-fast lint bench messages clean
+
+install: python-deps assets
+
+# Re-installs only when pyproject.toml is newer than the last install.
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13 or newer is needed (pyenv reads .python-version).")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@
+
+python-deps: $(VENV)/.installed
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static_build/dkfds/css/dkfds-borgerdk.min.css: node_modules/.package-lock.json scripts/build-assets.mjs
+	node scripts/build-assets.mjs
+
+assets: static_build/dkfds/css/dkfds-borgerdk.min.css
+
+# Playwright drives Debian's chromium; Playwright's own browser download is not reachable here.
+browser:
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else \
+			sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		fi; \
+	fi
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# The web server and the task worker together; Ctrl-C stops both.
+run: demo
+	$(PY) manage.py runperiodic
+	@echo "Digihjælp runs at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) manage.py db_worker --queue-name "*" & \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+bench: install
+	$(PY) bench/run_all.py
+
+messages: install
+	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=node_modules --ignore=static_build
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) node_modules static_build staticfiles .test-db*.sqlite3*

@@ -1,0 +1,31 @@
+"""Production: refuses to start without the secrets it must not guess."""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import ALLOWED_HOSTS, PUBLIC_BASE_URL, SECRET_KEY, env_bool
+
+DEBUG = False
+
+_missing = [
+    name
+    for name, value in (
+        ("SECRET_KEY", SECRET_KEY),
+        ("ALLOWED_HOSTS", ALLOWED_HOSTS),
+        ("PUBLIC_BASE_URL", PUBLIC_BASE_URL),
+    )
+    if not value
+]
+if _missing:
+    raise ImproperlyConfigured(
+        "Digihjælp cannot start in production without these environment variables: "
+        + ", ".join(_missing)
+        + ". Set them (see README.md, 'Configuration') and start again."
+    )
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = [PUBLIC_BASE_URL]
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 30

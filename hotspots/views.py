@@ -1,0 +1,55 @@
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from . import selectors
+from .calendar import hotspot_calendar_ics
+from .forms import DirectoryFilterForm
+from .models import HelpTopic, Language
+
+
+def directory_context(request, *, home) -> dict:
+    topics = list(HelpTopic.objects.all())
+    languages = list(Language.objects.filter(hotspotpage__live=True).distinct())
+    form = DirectoryFilterForm(request.GET or None, topics=topics, languages=languages)
+    values = form.cleaned_or_empty() if request.GET else {}
+    ignored = sorted(form.errors) if request.GET else []
+    filters = selectors.DirectoryFilters(
+        query=values.get("q") or "",
+        topic=values.get("topic") or "",
+        weekday=values.get("weekday"),
+        language=values.get("language") or "",
+        accessibility=values.get("accessibility") or [],
+        open_now=bool(values.get("open_now")),
+    )
+    result = selectors.search_directory(
+        root=home, filters=filters, page_number=request.GET.get("page")
+    )
+    notices = [result.message] if result.message else []
+    if ignored:
+        notices.append(
+            _("Some of the choices in the search were not understood and were left out: %s.")
+            % ", ".join(str(form.fields[name].label) for name in ignored if name in form.fields)
+        )
+    query_without_page = request.GET.copy()
+    query_without_page.pop("page", None)
+    return {
+        "form": form,
+        "result": result,
+        "hotspots": result.page.object_list,
+        "notices": notices,
+        "filters_active": any(
+            [filters.query, filters.topic, filters.language, filters.accessibility]
+        )
+        or filters.weekday is not None
+        or filters.open_now,
+        "query_without_page": query_without_page.urlencode(),
+    }
+
+
+def hotspot_calendar(request, hotspot) -> HttpResponse:
+    response = HttpResponse(
+        hotspot_calendar_ics(hotspot, base_url=request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{hotspot.slug}.ics"'
+    return response

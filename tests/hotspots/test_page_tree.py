@@ -1,0 +1,43 @@
+import pytest
+from wagtail.models import Page
+
+from hotspots.models import HomePage, HotspotPage, OrganisationPage, SessionPage
+from tests.factories import make_hotspot, make_organisation, make_session
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fresh_install_has_the_directory_as_site_root(home):
+    from wagtail.models import Site
+
+    assert Site.objects.get(is_default_site=True).root_page.specific == home
+
+
+@pytest.mark.parametrize(
+    ("child", "allowed_parents"),
+    [
+        (OrganisationPage, {HomePage}),
+        (HotspotPage, {OrganisationPage}),
+        (SessionPage, {HotspotPage}),
+    ],
+)
+def test_each_page_type_lives_only_under_its_parent(child, allowed_parents):
+    assert set(child.allowed_parent_page_models()) == allowed_parents
+    assert Page not in child.allowed_parent_page_models()
+
+
+def test_sessions_have_no_children(home):
+    hotspot = make_hotspot(make_organisation())
+    session = make_session(hotspot)
+    assert session.specific_class.allowed_subpage_models() == []
+
+
+def test_hotspot_sms_code_clash_is_a_clear_form_error(home):
+    from django.core.exceptions import ValidationError
+
+    organisation = make_organisation()
+    make_hotspot(organisation, title="Dokk1", sms_code="4021")
+    other = HotspotPage(title="Gellerup", sms_code="4021")
+    with pytest.raises(ValidationError) as excinfo:
+        other.clean()
+    assert "Dokk1" in str(excinfo.value.message_dict["sms_code"])
