@@ -2,6 +2,8 @@
 for the real worker."""
 
 from .base import *  # noqa: F403
+import os
+
 from .base import DATABASES
 
 SECRET_KEY = "test-secret-key-not-for-production"
@@ -19,5 +21,8 @@ SMS_BACKEND = "sms.backends.locmem.SmsBackend"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # A file, not :memory:, so threads in concurrency tests see one database with real locking.
+# One file per pytest process, so two runs on one machine never share a test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")  # noqa: F405
+    }
