@@ -1,9 +1,9 @@
 """Tests: fast hashing, a local cache, SMS kept in memory, tasks run at once unless a test asks
 for the real worker."""
 
-from .base import *  # noqa: F403
 import os
 
+from .base import *  # noqa: F403
 from .base import DATABASES
 
 SECRET_KEY = "test-secret-key-not-for-production"
