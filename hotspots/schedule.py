@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import recurrence
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
@@ -102,7 +101,7 @@ def _describe_rule(rule: recurrence.Rule) -> str | None:
     if rule.freq == recurrence.DAILY and not days:
         if interval == 1:
             return _("every day")
-        return ngettext("every day", "every %(n)s days", interval) % {"n": interval}
+        return _("every %(n)s. day") % {"n": interval}
     if rule.freq == recurrence.WEEKLY and days and all(not d.index for d in days):
         names = _join_words([str(WEEKDAYS[d.number]) for d in sorted(days, key=lambda d: d.number)])
         if interval == 1:
