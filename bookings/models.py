@@ -1,0 +1,251 @@
+"""The booking engine's data. Invariants live in the database (CHECK and unique constraints), so
+they hold whichever process, thread or channel writes: web, SMS, staff or a periodic job."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class OccurrenceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class CancellationSource(models.TextChoices):
+    SCHEDULE = "schedule", _("The schedule changed")
+    UNPUBLISHED = "unpublished", _("The session was taken offline")
+    STAFF = "staff", _("Staff")
+    CRISIS = "crisis", _("Crisis action")
+
+
+class Occurrence(models.Model):
+    """One concrete session on one date, materialised from the session's rule."""
+
+    session = models.ForeignKey(
+        "hotspots.SessionPage", on_delete=models.CASCADE, related_name="occurrences"
+    )
+    date = models.DateField(_("date"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OccurrenceStatus.choices,
+        default=OccurrenceStatus.SCHEDULED,
+    )
+    cancelled_reason = models.CharField(_("why it was cancelled"), max_length=255, blank=True)
+    # Who cancelled it decides whether materialisation may bring it back: a date that returns to
+    # the schedule is reinstated, a date staff or a crisis action closed is not.
+    cancelled_by = models.CharField(
+        max_length=12, choices=CancellationSource.choices, blank=True, default=""
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("occurrence")
+        verbose_name_plural = _("occurrences")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "date"], name="occurrence_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="occurrence_starts_before_end"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="occurrence_starts_at")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.date}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == OccurrenceStatus.CANCELLED
+
+
+class Slot(models.Model):
+    """A bookable time inside an occurrence. `booked` counts confirmed bookings, `held` counts
+    seats kept for a waitlist offer; both are changed only by conditional UPDATEs so that
+    `booked + held <= capacity` holds under any concurrency, and the CHECK makes sure of it."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    capacity = models.PositiveIntegerField(_("seats"))
+    booked = models.PositiveIntegerField(_("booked"), default=0)
+    held = models.PositiveIntegerField(_("held for the waiting list"), default=0)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("time slot")
+        verbose_name_plural = _("time slots")
+        constraints = [
+            models.UniqueConstraint(fields=["occurrence", "starts_at"], name="slot_one_per_start"),
+            models.CheckConstraint(condition=Q(booked__gte=0), name="slot_booked_not_negative"),
+            models.CheckConstraint(condition=Q(held__gte=0), name="slot_held_not_negative"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=F("booked") + F("held")), name="slot_not_overbooked"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="slot_starts_at")]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence_id} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.booked - self.held, 0)
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video")
+    PHONE = "phone", _("Phone")
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WEB = "web", _("Web")
+    STAFF = "staff", _("Staff")
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Came")
+    NO_SHOW = "no_show", _("Did not come")
+
+
+class Actor(models.TextChoices):
+    CITIZEN = "citizen", _("Citizen")
+    STAFF = "staff", _("Staff")
+    SYSTEM = "system", _("System")
+
+
+class Booking(models.Model):
+    """A citizen's seat. No CPR number, no e-mail: a first name or nickname and a mobile number
+    are enough, and both are wiped a set number of days after the meeting."""
+
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
+    mode = models.CharField(_("how"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    channel = models.CharField(_("booked by"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
+    )
+    first_name = models.CharField(_("first name or nickname"), max_length=40, blank=True)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="da")
+    help_topic = models.ForeignKey(
+        "hotspots.HelpTopic",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("help with"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    reference = models.CharField(_("reference"), max_length=6, unique=True)
+    manage_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.CharField(max_length=10, choices=Actor.choices, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["slot__starts_at", "created_at"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        constraints = [
+            # A retry or a double click must never give one phone two seats on one slot.
+            models.UniqueConstraint(
+                fields=["slot", "phone"],
+                condition=Q(status="confirmed") & ~Q(phone=""),
+                name="booking_one_confirmed_per_phone_and_slot",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["phone", "status"], name="booking_phone_status"),
+            models.Index(fields=["anonymised_at"], name="booking_anonymised_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == BookingStatus.CONFIRMED
+
+
+class EventKind(models.TextChoices):
+    BOOKED = "booked", _("Booked")
+    CANCELLED = "cancelled", _("Cancelled")
+    MOVED = "moved", _("Moved")
+    MODE_SWITCHED = "mode_switched", _("Changed how to meet")
+    ATTENDED = "attended", _("Came")
+    NO_SHOW = "no_show", _("Did not come")
+
+
+class BookingEvent(models.Model):
+    """What happened to a booking and who did it; the statistics read these, so they keep no
+    personal data and survive anonymisation."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    from_mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
+    to_mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
+    actor = models.CharField(max_length=10, choices=Actor.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["kind", "at"], name="bookingevent_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.booking_id} {self.kind}"
+
+
+class WaitlistStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered a seat")
+    ACCEPTED = "accepted", _("Took the seat")
+    EXPIRED = "expired", _("Did not answer in time")
+    LEFT = "left", _("Left the list")
+
+
+class WaitlistEntry(models.Model):
+    """A phone waiting for a seat at a full occurrence. A freed seat is held for the first in
+    line and offered by SMS; it is released again if they do not answer in time."""
+
+    occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="waitlist")
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    first_name = models.CharField(_("first name or nickname"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="da")
+    channel = models.CharField(_("joined by"), max_length=10, choices=Channel.choices)
+    status = models.CharField(
+        max_length=10, choices=WaitlistStatus.choices, default=WaitlistStatus.WAITING
+    )
+    offered_slot = models.ForeignKey(
+        Slot, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    booking = models.ForeignKey(
+        Booking, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occurrence", "phone"],
+                condition=Q(status__in=["waiting", "offered"]) & ~Q(phone=""),
+                name="waitlist_once_per_phone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurrence_id} {self.status}"

@@ -1,0 +1,120 @@
+"""Reads of the booking engine shared by the web pages, the SMS dialog and the staff views."""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from .models import Booking, BookingStatus, Occurrence, OccurrenceStatus, Slot
+from .tokens import hash_token
+
+# The longest booking window a session can have (SessionPage.booking_opens_days' maximum); the
+# exact per-session window is applied in Python after this coarse SQL filter.
+MAX_OPENS_DAYS = 120
+
+
+def _session_scope(queryset, *, session=None, hotspot=None, prefix="occurrence__session"):
+    if session is not None:
+        queryset = queryset.filter(**{f"{prefix}_id": session.pk})
+    if hotspot is not None:
+        queryset = queryset.filter(
+            **{
+                f"{prefix}__path__startswith": hotspot.path,
+                f"{prefix}__depth": hotspot.depth + 1,
+            }
+        )
+    return queryset
+
+
+def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[Slot]:
+    """Future slots with a free seat, inside their session's booking window, soonest first."""
+    now = now or timezone.now()
+    queryset = (
+        Slot.objects.filter(
+            occurrence__status=OccurrenceStatus.SCHEDULED,
+            occurrence__session__live=True,
+            occurrence__session__booking_kind="booked",
+            starts_at__gt=now,
+            starts_at__lte=now + timedelta(days=MAX_OPENS_DAYS + 1),
+            capacity__gt=F("booked") + F("held"),
+        )
+        .select_related("occurrence__session")
+        .order_by("starts_at", "occurrence__session__path")
+    )
+    queryset = _session_scope(queryset, session=session, hotspot=hotspot)
+    result = []
+    for slot in queryset.iterator(chunk_size=500):
+        session_page = slot.occurrence.session
+        if now > slot.starts_at - timedelta(minutes=session_page.booking_cutoff_minutes):
+            continue
+        if now < slot.occurrence.starts_at - timedelta(days=session_page.booking_opens_days):
+            continue
+        result.append(slot)
+        if limit is not None and len(result) >= limit:
+            break
+    return result
+
+
+def bookable_days(
+    *, session=None, hotspot=None, now=None, days: int = 14
+) -> list[tuple[date, list[Slot]]]:
+    """Bookable slots grouped by local date, for the next `days` days that have any."""
+    now = now or timezone.now()
+    last = timezone.localdate(now) + timedelta(days=days)
+    grouped = defaultdict(list)
+    for slot in bookable_slots(session=session, hotspot=hotspot, now=now):
+        day = timezone.localdate(slot.starts_at)
+        if day > last:
+            break
+        grouped[day].append(slot)
+    return sorted(grouped.items())
+
+
+def occurrences_for(*, session=None, hotspot=None, now=None, days: int = 14) -> QuerySet:
+    """Scheduled occurrences ahead (full or not), e.g. to offer the waiting list."""
+    now = now or timezone.now()
+    queryset = Occurrence.objects.filter(
+        status=OccurrenceStatus.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(days=days),
+    ).select_related("session")
+    return _session_scope(queryset, session=session, hotspot=hotspot, prefix="session")
+
+
+def next_booking_for_phone(phone: str, *, now=None) -> Booking | None:
+    """The citizen's next confirmed booking that has not ended (the one AFBUD/FLYT acts on)."""
+    if not phone:
+        return None
+    now = now or timezone.now()
+    return (
+        Booking.objects.filter(phone=phone, status=BookingStatus.CONFIRMED, slot__ends_at__gt=now)
+        .select_related("slot__occurrence__session", "help_topic")
+        .order_by("slot__starts_at")
+        .first()
+    )
+
+
+def booking_for_token(token: str) -> Booking | None:
+    """The booking a manage link points to, or None for anything unknown or malformed."""
+    if not token or not isinstance(token, str) or len(token) > 64:
+        return None
+    return (
+        Booking.objects.filter(manage_token_hash=hash_token(token), anonymised_at__isnull=True)
+        .select_related("slot__occurrence__session", "help_topic")
+        .first()
+    )
+
+
+def bookings_for_organisation(organisation, *, start, end) -> QuerySet:
+    """Bookings on slots starting in [start, end) at the organisation's sessions: the tenancy
+    boundary for every staff view."""
+    return (
+        Booking.objects.filter(
+            slot__occurrence__session__path__startswith=organisation.path,
+            slot__starts_at__gte=start,
+            slot__starts_at__lt=end,
+        )
+        .select_related("slot__occurrence__session", "help_topic")
+        .order_by("slot__starts_at", "created_at")
+    )
