@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # django-recurrence's admin widget reads its labels from here.
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
+    path("sms/", include("sms.urls")),
     path("", include("hotspots.urls")),
 ]
 

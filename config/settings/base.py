@@ -175,6 +175,11 @@ TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+# Twilio drops a message it could not deliver within this many seconds (ValidityPeriod).
+SMS_VALIDITY_SECONDS = int(os.environ.get("SMS_VALIDITY_SECONDS", "14400"))
+# Reminders: the day before at this local hour, and this many minutes before the start.
+SMS_REMINDER_DAY_BEFORE_HOUR = int(os.environ.get("SMS_REMINDER_DAY_BEFORE_HOUR", "17"))
+SMS_REMINDER_BEFORE_MINUTES = int(os.environ.get("SMS_REMINDER_BEFORE_MINUTES", "120"))
 VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "fake")
 
 # Booking engine knobs.

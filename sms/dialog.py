@@ -1,0 +1,307 @@
+"""The SMS dialog as a pure function: (state, text, now) -> (new state, reply, actions).
+
+It knows keywords, offers and languages, and nothing about the database: everything it needs
+to look up or change goes through the `world` port it is given (sms.services.DatabaseWorld in
+production, a fake in tests). The state is a plain JSON dict stored per phone.
+
+Keywords follow DESIGN §5. CANCEL and STOP are never booking actions: carriers treat them as
+opt-out, so a citizen who texts "cancel" must not silently lose a seat either way.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from . import texts
+
+MAX_OFFERS = 5
+MISSES_BEFORE_PERSON = 2
+
+KEYWORDS = {
+    "list": ["tid", "tider", "book", "booke", "booking"],
+    "cancel": ["afbud", "aflys"],
+    "move": ["flyt", "move"],
+    "video": ["video"],
+    "phone": ["telefon", "phone", "tlf"],
+    "in_person": ["fremmøde", "fremmode", "fremmoede", "fremmod"],
+    "accept": ["ja", "yes"],
+    "help": ["hjælp", "hjaelp", "hjalp", "help", "info"],
+    "english": ["english", "engelsk"],
+    "danish": ["dansk", "danish"],
+    "stop": ["stop", "afmeld", "stopall", "unsubscribe"],
+    "start": ["start", "unstop"],
+    # Not actions: carriers own these words. We only point to the word that works.
+    "cancel_hint": ["cancel", "unbook"],
+}
+_WORD_TO_INTENT = {word: intent for intent, words in KEYWORDS.items() for word in words}
+
+
+@dataclass
+class Outcome:
+    """What the world says about one action. `code` is "ok" or an error code; `data` carries
+    what the reply needs (times, place, alternatives)."""
+
+    code: str = "ok"
+    data: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.code == "ok"
+
+
+@dataclass
+class Offer:
+    slot_id: int
+    starts_at: datetime
+    place: str
+
+
+class World(Protocol):
+    def find_offers(self, *, place_code: str | None, limit: int) -> Outcome: ...
+    def book(self, *, slot_id: int, language: str) -> Outcome: ...
+    def cancel_next(self) -> Outcome: ...
+    def move_offers(self, *, limit: int) -> Outcome: ...
+    def move(self, *, slot_id: int) -> Outcome: ...
+    def switch_mode(self, *, mode: str) -> Outcome: ...
+    def accept_waitlist_offer(self) -> Outcome: ...
+    def opt_out(self) -> Outcome: ...
+    def opt_in(self) -> Outcome: ...
+    def is_opted_out(self) -> bool: ...
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits, ligatures), casefold, punctuation and symbols to spaces."""
+    text = unicodedata.normalize("NFKC", text or "").casefold()
+    cleaned = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in text)
+    return " ".join(cleaned.split())
+
+
+def damerau_levenshtein_at_most_one(a: str, b: str) -> bool:
+    """True when a and b differ by at most one insertion, deletion, substitution or swap of
+    two neighbours."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la == lb:
+        diffs = [i for i in range(la) if a[i] != b[i]]
+        if len(diffs) == 1:
+            return True
+        return (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and a[diffs[0]] == b[diffs[1]]
+            and a[diffs[1]] == b[diffs[0]]
+        )
+    if la > lb:
+        a, b = b, a
+    # b is one longer: deleting one character of b must give a.
+    return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
+
+
+def match_keyword(word: str) -> str | None:
+    """The intent for one word, forgiving one typo in words of four or more letters; a word
+    within one typo of two different intents is not guessed."""
+    if word in _WORD_TO_INTENT:
+        return _WORD_TO_INTENT[word]
+    if len(word) < 4:
+        return None
+    candidates = {
+        intent
+        for known, intent in _WORD_TO_INTENT.items()
+        if len(known) >= 4 and damerau_levenshtein_at_most_one(word, known)
+    }
+    return candidates.pop() if len(candidates) == 1 else None
+
+
+@dataclass
+class Parsed:
+    intent: str | None
+    number: int | None = None
+    place_code: str | None = None
+
+
+_FOUR_DIGITS = re.compile(r"^[0-9]{4}$")
+
+
+def parse(text: str) -> Parsed:
+    raw = unicodedata.normalize("NFKC", text or "").strip()
+    if raw == "?" or raw.startswith("?") and not normalise(raw):
+        return Parsed("help")
+    words = normalise(text).split()
+    if not words:
+        return Parsed(None)
+    first = words[0]
+    if first.isdigit() and len(words) == 1:
+        if _FOUR_DIGITS.match(first):
+            return Parsed("list", place_code=first)  # a bare poster code or postcode
+        if len(first) <= 2:
+            return Parsed("choose", number=int(first))
+        return Parsed(None)
+    intent = match_keyword(first)
+    if intent is None and len(words) >= 2:
+        # "in person", "fremmøde tak" and the like: try the two first words together.
+        intent = match_keyword(first + words[1])
+    if intent == "list":
+        code = next((w for w in words[1:] if _FOUR_DIGITS.match(w)), None)
+        return Parsed("list", place_code=code)
+    return Parsed(intent)
+
+
+def fresh_state(language: str = "da") -> dict:
+    return {"lang": language, "offers": [], "offer_kind": "", "misses": 0, "needs_person": False}
+
+
+def _offer_lines(offers: list[Offer], language: str) -> str:
+    return texts.offer_lines(
+        [(n, o.starts_at, o.place) for n, o in enumerate(offers, start=1)], language
+    )
+
+
+def _remember_offers(state: dict, offers: list[Offer], kind: str) -> None:
+    state["offers"] = [o.slot_id for o in offers]
+    state["offer_kind"] = kind
+
+
+def respond(state: dict | None, text: str, now: datetime, *, world: World):
+    """Returns (new_state, reply or None, actions). Actions are (name, outcome code) pairs: what
+    the dialog asked the world to do, for the log and for tests."""
+    state = {**fresh_state(), **(state or {})}
+    lang = texts.language_of(state.get("lang"))
+    actions: list[tuple[str, str]] = []
+    parsed = parse(text)
+
+    def say(key: str, **values) -> str:
+        return texts.render(key, lang, **values)
+
+    if parsed.intent == "start":
+        outcome = world.opt_in()
+        actions.append(("opt_in", outcome.code))
+        state["misses"] = 0
+        return state, say("started"), actions
+    if parsed.intent == "stop":
+        outcome = world.opt_out()
+        actions.append(("opt_out", outcome.code))
+        state.update(offers=[], offer_kind="", misses=0)
+        return state, say("stopped"), actions
+    if world.is_opted_out():
+        # They asked us to stay silent; only START (above) brings them back.
+        return state, None, actions
+
+    if parsed.intent is None and parsed.number is None:
+        state["misses"] = int(state.get("misses", 0)) + 1
+        if state.get("needs_person"):
+            return state, say("person_will_call_again"), actions
+        if state["misses"] >= MISSES_BEFORE_PERSON:
+            state["needs_person"] = True
+            actions.append(("needs_person", "ok"))
+            return state, say("person_will_call"), actions
+        return state, say("not_understood"), actions
+
+    state["misses"] = 0
+    reply = None
+
+    if parsed.intent == "help":
+        reply = say("help")
+    elif parsed.intent == "cancel_hint":
+        reply = say("use_afbud")
+    elif parsed.intent in ("english", "danish"):
+        lang = "en" if parsed.intent == "english" else "da"
+        state["lang"] = lang
+        actions.append(("set_language", lang))
+        reply = say("language_set")
+    elif parsed.intent == "list":
+        if parsed.place_code:
+            state["place_code"] = parsed.place_code
+        outcome = world.find_offers(place_code=state.get("place_code"), limit=MAX_OFFERS)
+        actions.append(("find_offers", outcome.code))
+        if outcome.code == "unknown_place":
+            state.pop("place_code", None)
+            reply = say("unknown_place", code=parsed.place_code or "")
+        elif not outcome.data.get("offers"):
+            _remember_offers(state, [], "")
+            reply = say("no_slots")
+        else:
+            offers = outcome.data["offers"]
+            _remember_offers(state, offers, "book")
+            reply = say("offers", lines=_offer_lines(offers, lang))
+    elif parsed.intent == "choose":
+        reply = _choose(state, parsed.number, lang, world, actions)
+    elif parsed.intent == "cancel":
+        outcome = world.cancel_next()
+        actions.append(("cancel", outcome.code))
+        reply = _simple_reply(outcome, lang, notified_key=None)
+    elif parsed.intent == "move":
+        outcome = world.move_offers(limit=MAX_OFFERS)
+        actions.append(("move_offers", outcome.code))
+        if outcome.ok and outcome.data.get("offers"):
+            offers = outcome.data["offers"]
+            _remember_offers(state, offers, "move")
+            reply = say("move_offers", lines=_offer_lines(offers, lang))
+        elif outcome.ok:
+            reply = say("no_slots")
+        else:
+            reply = _simple_reply(outcome, lang, notified_key=None)
+    elif parsed.intent in ("video", "phone", "in_person"):
+        outcome = world.switch_mode(mode=parsed.intent)
+        actions.append(("switch_mode", outcome.code))
+        reply = _simple_reply(outcome, lang, notified_key=None)
+    elif parsed.intent == "accept":
+        outcome = world.accept_waitlist_offer()
+        actions.append(("accept_waitlist_offer", outcome.code))
+        reply = _simple_reply(outcome, lang, notified_key=None)
+    return state, reply, actions
+
+
+def _choose(state: dict, number: int, lang: str, world: World, actions) -> str | None:
+    offers = state.get("offers") or []
+    if not 1 <= number <= len(offers):
+        actions.append(("choose", "no_such_offer"))
+        return texts.render("no_such_offer", lang, n=number)
+    slot_id = offers[number - 1]
+    if state.get("offer_kind") == "move":
+        outcome = world.move(slot_id=slot_id)
+        actions.append(("move", outcome.code))
+    else:
+        outcome = world.book(slot_id=slot_id, language=lang)
+        actions.append(("book", outcome.code))
+    if outcome.ok or outcome.code == "already_booked":
+        _remember_offers(state, [], "")
+    if outcome.code == "full":
+        alternatives = outcome.data.get("offers") or []
+        if alternatives:
+            _remember_offers(state, alternatives, state.get("offer_kind") or "book")
+            return texts.render("slot_gone", lang, lines=_offer_lines(alternatives, lang))
+        _remember_offers(state, [], "")
+        return texts.render("no_slots", lang)
+    return _simple_reply(outcome, lang, notified_key="booked")
+
+
+def _simple_reply(outcome: Outcome, lang: str, *, notified_key: str | None) -> str | None:
+    """Successful changes are confirmed by the booking engine's own notification (one text per
+    change, the same on every channel); the dialog only speaks when nobody else will."""
+    data = outcome.data
+    if outcome.ok:
+        if data.get("notified", True) or not notified_key:
+            return None
+        return texts.render(
+            notified_key, lang, when=data.get("when", ""), place=data.get("place", "")
+        )
+    key = {
+        "already_booked": "already_booked",
+        "no_booking": "no_booking",
+        "not_changeable": "cannot_change",
+        "mode_not_offered": "mode_not_offered",
+        "mode_unchanged": "mode_unchanged",
+        "no_waitlist_offer": "no_waitlist_offer",
+    }.get(outcome.code, "cannot_book")
+    values = {
+        "when": data.get("when", ""),
+        "place": data.get("place", ""),
+        "modes": data.get("modes", ""),
+        "mode": data.get("mode", ""),
+    }
+    return texts.render(key, lang, **values)

@@ -1,0 +1,58 @@
+"""Reads for the SMS staff views, scoped to the organisations a user works for: a booking
+belongs to the organisation whose page tree holds its session."""
+
+from django.db.models import Q, QuerySet
+
+from .models import Conversation, Direction, Message
+
+SESSION_PATH = "slot__occurrence__session__path__startswith"
+
+
+def _organisations(user):
+    from hotspots.tenancy import organisations_for_user
+
+    return list(organisations_for_user(user))
+
+
+def bookings_visible_to(user) -> QuerySet:
+    from bookings.models import Booking
+
+    if user.is_superuser:
+        return Booking.objects.all()
+    condition = Q(pk__in=[])
+    for organisation in _organisations(user):
+        condition |= Q(**{SESSION_PATH: organisation.path})
+    return Booking.objects.filter(condition)
+
+
+def phones_visible_to(user) -> QuerySet:
+    return bookings_visible_to(user).exclude(phone="").values("phone")
+
+
+def messages_visible_to(user) -> QuerySet:
+    """Texts about the user's organisations' bookings, and every text to or from a phone that
+    has a booking with them (a citizen's "AFBUD" carries no booking id)."""
+    messages = Message.objects.select_related("booking")
+    if user.is_superuser:
+        return messages
+    phones = phones_visible_to(user)
+    return messages.filter(
+        Q(booking__in=bookings_visible_to(user))
+        | Q(direction=Direction.OUT, to_number__in=phones)
+        | Q(direction=Direction.IN, from_number__in=phones)
+    )
+
+
+def conversations_needing_person(user) -> QuerySet:
+    conversations = Conversation.objects.filter(needs_person=True).order_by("needs_person_since")
+    if user.is_superuser:
+        return conversations
+    return conversations.filter(phone__in=phones_visible_to(user))
+
+
+def phone_history(phone: str, *, limit: int = 50) -> list[Message]:
+    """Both directions for one phone, oldest first (for the simulator's chat view)."""
+    rows = Message.objects.filter(
+        Q(direction=Direction.OUT, to_number=phone) | Q(direction=Direction.IN, from_number=phone)
+    ).order_by("-created_at", "-pk")[:limit]
+    return list(reversed(rows))

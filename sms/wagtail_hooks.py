@@ -1,0 +1,71 @@
+"""The SMS channel in the Wagtail admin: the list of texts a person must answer, the message log
+(with the history of a booking or a phone) and the simulator."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from . import admin_views
+
+admin_urlpatterns = [
+    path("needs-person/", admin_views.needs_person, name="needs_person"),
+    path("messages/", admin_views.message_log, name="messages"),
+    path("simulator/", admin_views.simulator, name="simulator"),
+]
+
+
+@hooks.register("register_admin_urls")
+def register_sms_admin_urls():
+    return [path("sms/", include((admin_urlpatterns, "sms_admin"), namespace="sms_admin"))]
+
+
+def _staff_only(request) -> bool:
+    from hotspots.tenancy import organisations_for_user
+
+    return request.user.is_superuser or organisations_for_user(request.user).exists()
+
+
+class StaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return _staff_only(request)
+
+
+sms_menu = Menu(
+    register_hook_name="register_sms_menu_item",
+    construct_hook_name="construct_sms_menu",
+)
+
+
+@hooks.register("register_sms_menu_item")
+def needs_person_item():
+    return StaffMenuItem(
+        _("SMS that need a person"),
+        reverse("sms_admin:needs_person"),
+        icon_name="warning",
+        order=100,
+    )
+
+
+@hooks.register("register_sms_menu_item")
+def messages_item():
+    return StaffMenuItem(
+        _("SMS messages"), reverse("sms_admin:messages"), icon_name="list-ul", order=200
+    )
+
+
+@hooks.register("register_sms_menu_item")
+def simulator_item():
+    return StaffMenuItem(
+        _("SMS simulator"), reverse("sms_admin:simulator"), icon_name="mail", order=300
+    )
+
+
+class StaffSubmenuMenuItem(SubmenuMenuItem):
+    def is_shown(self, request):
+        return _staff_only(request)
+
+
+@hooks.register("register_admin_menu_item")
+def sms_menu_item():
+    return StaffSubmenuMenuItem(_("SMS"), sms_menu, icon_name="mail", order=450)

@@ -1,0 +1,231 @@
+"""The dialog as a pure function, driven by a fake world: keywords in Danish and English,
+typos, numbered offers only against what was sent, the two-miss hand-off and opt-out."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from sms import dialog
+from sms.dialog import Offer, Outcome, match_keyword, normalise, respond
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+OFFERS = [
+    Offer(slot_id=11, starts_at=datetime(2026, 11, 24, 9, 0, tzinfo=UTC), place="Hovedbiblioteket"),
+    Offer(
+        slot_id=12, starts_at=datetime(2026, 11, 24, 9, 30, tzinfo=UTC), place="Hovedbiblioteket"
+    ),
+]
+
+
+class FakeWorld:
+    def __init__(self, *, has_booking=True, full=False, opted_out=False, offers=OFFERS):
+        self.calls = []
+        self.has_booking = has_booking
+        self.full = full
+        self.opted_out = opted_out
+        self.offers = offers
+
+    def is_opted_out(self):
+        return self.opted_out
+
+    def opt_out(self):
+        self.calls.append(("opt_out",))
+        self.opted_out = True
+        return Outcome()
+
+    def opt_in(self):
+        self.calls.append(("opt_in",))
+        self.opted_out = False
+        return Outcome()
+
+    def find_offers(self, *, place_code, limit):
+        self.calls.append(("find_offers", place_code))
+        if place_code == "9999":
+            return Outcome("unknown_place")
+        return Outcome(data={"offers": self.offers[:limit]})
+
+    def book(self, *, slot_id, language):
+        self.calls.append(("book", slot_id, language))
+        if self.full:
+            return Outcome("full", {"offers": [OFFERS[1]]})
+        return Outcome(data={"notified": True})
+
+    def cancel_next(self):
+        self.calls.append(("cancel_next",))
+        return Outcome() if self.has_booking else Outcome("no_booking")
+
+    def move_offers(self, *, limit):
+        self.calls.append(("move_offers",))
+        return Outcome(data={"offers": self.offers}) if self.has_booking else Outcome("no_booking")
+
+    def move(self, *, slot_id):
+        self.calls.append(("move", slot_id))
+        return Outcome()
+
+    def switch_mode(self, *, mode):
+        self.calls.append(("switch_mode", mode))
+        return Outcome() if self.has_booking else Outcome("no_booking")
+
+    def accept_waitlist_offer(self):
+        self.calls.append(("accept",))
+        return Outcome("no_waitlist_offer")
+
+
+WITH_OFFERS = {"lang": "da", "offers": [11, 12], "offer_kind": "book", "misses": 0}
+EN = {"lang": "en"}
+
+# (state, text, expected world calls, reply starts with (None = silent), language after)
+CASES = [
+    ({}, "afbud.", [("cancel_next",)], None, "da"),
+    ({}, " Afbud ", [("cancel_next",)], None, "da"),
+    ({}, "afbd", [("cancel_next",)], None, "da"),
+    ({}, "AFLYS!", [("cancel_next",)], None, "da"),
+    (EN, "afbud", [("cancel_next",)], None, "en"),
+    ({}, "2", [], "Vi har ikke sendt dig tid nr. 2", "da"),
+    (WITH_OFFERS, "2", [("book", 12, "da")], None, "da"),
+    (WITH_OFFERS, "２", [("book", 12, "da")], None, "da"),  # full-width digit (NFKC)
+    (WITH_OFFERS, "3", [], "Vi har ikke sendt dig tid nr. 3", "da"),
+    ({**WITH_OFFERS, "lang": "en"}, "1", [("book", 11, "en")], None, "en"),
+    (EN, "2", [], "We have not sent you time no. 2", "en"),
+    ({}, "cancel", [], "Svar AFBUD", "da"),
+    (EN, "CANCEL", [], "To cancel your time, reply AFBUD", "en"),
+    ({}, "hvornår har I åbent i morgen", [], "Det forstod vi ikke", "da"),
+    (EN, "what time do you open", [], "Sorry, we did not understand", "en"),
+    ({}, "TID", [("find_offers", None)], "Ledige tider:\n1 ", "da"),
+    ({}, "tid 4021", [("find_offers", "4021")], "Ledige tider:", "da"),
+    ({}, "Book 8000", [("find_offers", "8000")], "Ledige tider:", "da"),
+    ({}, "4021", [("find_offers", "4021")], "Ledige tider:", "da"),
+    ({}, "tid 9999", [("find_offers", "9999")], "Vi kender ikke 9999", "da"),
+    (EN, "book", [("find_offers", None)], "Free times:\n1 ", "en"),
+    ({}, "FLYT", [("move_offers",)], "Nye tider:", "da"),
+    ({}, "video", [("switch_mode", "video")], None, "da"),
+    ({}, "Telefon", [("switch_mode", "phone")], None, "da"),
+    ({}, "fremmøde", [("switch_mode", "in_person")], None, "da"),
+    ({}, "FREMMODE", [("switch_mode", "in_person")], None, "da"),
+    ({}, "ja", [("accept",)], "Vi har ikke noget tilbud", "da"),
+    ({}, "hjælp", [], "Svar TID for ledige tider", "da"),
+    ({}, "?", [], "Svar TID for ledige tider", "da"),
+    ({}, "HELP", [], "Svar TID", "da"),
+    (EN, "help", [], "Reply TID for free times", "en"),
+    ({}, "english", [], "OK, we will write in English", "en"),
+    ({}, "Engelsk", [], "OK, we will write in English", "en"),
+    (EN, "dansk", [], "OK, vi skriver på dansk", "da"),
+    ({}, "STOP", [("opt_out",)], "Du får ikke flere SMS", "da"),
+    ({}, "afmeld", [("opt_out",)], "Du får ikke flere SMS", "da"),
+    (EN, "stop", [("opt_out",)], "You will get no more SMS", "en"),
+    ({}, "START", [("opt_in",)], "Velkommen tilbage", "da"),
+    ({}, "", [], "Det forstod vi ikke", "da"),
+    ({}, "🙂🙂", [], "Det forstod vi ikke", "da"),
+]
+
+
+@pytest.mark.parametrize(("state", "text", "calls", "reply", "language"), CASES)
+def test_dialog_table(state, text, calls, reply, language):
+    world = FakeWorld()
+    new_state, answer, _actions = respond(state, text, NOW, world=world)
+    assert world.calls == calls
+    if reply is None:
+        assert answer is None  # the booking engine's own notification is the answer
+    else:
+        assert answer is not None and answer.startswith(reply), answer
+    assert new_state["lang"] == language
+
+
+def test_offers_are_remembered_and_used_once():
+    world = FakeWorld()
+    state, reply, _ = respond({}, "tid", NOW, world=world)
+    assert state["offers"] == [11, 12] and state["offer_kind"] == "book"
+    assert "1 " in reply and "2 " in reply
+    state, reply, _ = respond(state, "1", NOW, world=world)
+    assert world.calls[-1] == ("book", 11, "da")
+    assert state["offers"] == []
+    state, reply, _ = respond(state, "1", NOW, world=world)
+    assert reply.startswith("Vi har ikke sendt dig tid nr. 1")
+
+
+def test_a_taken_time_offers_others():
+    world = FakeWorld(full=True)
+    state, reply, actions = respond(WITH_OFFERS, "1", NOW, world=world)
+    assert reply.startswith("Beklager, den tid blev taget. Andre tider:\n1 ")
+    assert state["offers"] == [12]
+    assert ("book", "full") in actions
+
+
+def test_move_then_choose_moves():
+    world = FakeWorld()
+    state, _, _ = respond({}, "flyt", NOW, world=world)
+    assert state["offer_kind"] == "move"
+    respond(state, "2", NOW, world=world)
+    assert world.calls[-1] == ("move", 12)
+
+
+def test_two_misses_ask_a_person_to_call():
+    world = FakeWorld()
+    state, reply, _ = respond({}, "hej med dig", NOW, world=world)
+    assert reply.startswith("Det forstod vi ikke") and not state["needs_person"]
+    state, reply, actions = respond(state, "hvad så", NOW, world=world)
+    assert state["needs_person"] and ("needs_person", "ok") in actions
+    assert "medarbejder ringer" in reply
+    state, reply, actions = respond(state, "??? hallo", NOW, world=world)
+    assert ("needs_person", "ok") not in actions  # staff are asked once
+    state, reply, _ = respond(state, "tid", NOW, world=world)
+    assert state["misses"] == 0
+
+
+def test_stop_then_start():
+    world = FakeWorld()
+    state, reply, _ = respond({}, "stop", NOW, world=world)
+    assert world.opted_out
+    state, reply, _ = respond(state, "tid", NOW, world=world)
+    assert reply is None and ("find_offers", None) not in world.calls  # silence after STOP
+    state, reply, _ = respond(state, "start", NOW, world=world)
+    assert not world.opted_out and reply.startswith("Velkommen tilbage")
+    state, reply, _ = respond(state, "tid", NOW, world=world)
+    assert reply.startswith("Ledige tider")
+
+
+def test_language_switch_sticks():
+    world = FakeWorld(has_booking=False)
+    state, _, _ = respond({}, "ENGLISH", NOW, world=world)
+    state, reply, _ = respond(state, "afbud", NOW, world=world)
+    assert reply == "You have no time with us. Reply TID to find a time."
+    state, _, _ = respond(state, "dansk", NOW, world=world)
+    state, reply, _ = respond(state, "afbud", NOW, world=world)
+    assert reply == "Du har ingen tid hos os. Svar TID for at finde en tid."
+
+
+@pytest.mark.parametrize(
+    ("word", "intent"),
+    [
+        ("afbud", "cancel"),
+        ("afbdu", "cancel"),  # swapped neighbours
+        ("aafbud", "cancel"),  # one extra letter
+        ("afbux", "cancel"),  # one wrong letter
+        ("abd", None),  # short words must match exactly
+        ("ti", None),
+        ("tid", "list"),
+        ("stpo", "stop"),
+        ("hjelp", "help"),
+        ("video", "video"),
+        ("vidoe", "video"),
+        ("cancel", "cancel_hint"),
+        ("afbudxx", None),  # two typos
+    ],
+)
+def test_keyword_matching(word, intent):
+    assert match_keyword(word) == intent
+
+
+def test_normalise():
+    assert normalise("  Afbud. ") == "afbud"
+    assert normalise("ＴＩＤ　４０２１") == "tid 4021"
+    assert normalise("FREMMØDE!!") == "fremmøde"
+    assert normalise("") == ""
+
+
+def test_offers_never_exceed_five():
+    many = [Offer(slot_id=i, starts_at=NOW, place="X") for i in range(1, 9)]
+    world = FakeWorld(offers=many)
+    state, reply, _ = respond({}, "tid", NOW, world=world)
+    assert len(state["offers"]) == dialog.MAX_OFFERS
+    assert "\n6 " not in reply
