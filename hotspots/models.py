@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from recurrence.fields import RecurrenceField
+from wagtail.admin.forms.pages import CopyForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -88,6 +89,16 @@ class Language(models.Model):
     @property
     def display_name(self) -> str:
         return _localised(self.name, self.name_en)
+
+
+class CopyFormWithoutAlias(CopyForm):
+    """Wagtail's copy form without "create an alias": an alias duplicates every field,
+    including the organisation's groups and the hotspot's unique SMS code, which cannot be
+    shared between two pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.pop("alias", None)
 
 
 class HomePage(Page):
@@ -163,12 +174,28 @@ class OrganisationPage(Page):
     parent_page_types = ["hotspots.HomePage"]
     subpage_types = ["hotspots.HotspotPage"]
     template = "pages/hotspots/organisation_page.html"
+    # A copy is a new tenant: it gets its own groups and collection when it is saved.
+    exclude_fields_in_copy = [
+        "editors_group",
+        "coordinators_group",
+        "caseworkers_group",
+        "collection",
+    ]
+    copy_form_class = CopyFormWithoutAlias
 
     api_fields = [APIField("kind"), APIField("phone"), APIField("website")]
 
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+
+    def with_content_json(self, content):
+        # Revisions may predate provisioning: publishing or reverting to one must never detach
+        # the organisation from its groups and collection.
+        page = super().with_content_json(content)
+        for name in self.exclude_fields_in_copy:
+            setattr(page, f"{name}_id", getattr(self, f"{name}_id"))
+        return page
 
     @property
     def staff_groups(self) -> list[Group]:
@@ -288,6 +315,9 @@ class HotspotPage(RoutablePageMixin, Page):
     parent_page_types = ["hotspots.OrganisationPage"]
     subpage_types = ["hotspots.SessionPage"]
     template = "pages/hotspots/hotspot_page.html"
+    # A copy must not share the original's SMS code; save() gives it the next free one.
+    exclude_fields_in_copy = ["sms_code"]
+    copy_form_class = CopyFormWithoutAlias
 
     api_fields = [
         APIField("kind"),
@@ -326,6 +356,12 @@ class HotspotPage(RoutablePageMixin, Page):
                         % {"code": self.sms_code, "place": clash.title}
                     }
                 )
+
+    def save(self, *args, **kwargs):
+        if not self.sms_code:
+            # Only a copy arrives without a code (the edit form requires one).
+            self.sms_code = free_sms_code()
+        return super().save(*args, **kwargs)
 
     @property
     def help_topic_names(self) -> list[str]:
@@ -387,6 +423,15 @@ class HotspotPage(RoutablePageMixin, Page):
         from .views import hotspot_calendar
 
         return hotspot_calendar(request, self)
+
+
+def free_sms_code() -> str:
+    """The lowest four-digit SMS code no hotspot uses yet."""
+    used = set(HotspotPage.objects.values_list("sms_code", flat=True))
+    for number in range(1000, 10000):
+        if f"{number}" not in used:
+            return f"{number}"
+    raise ValidationError(_("Every four-digit SMS code is in use."))
 
 
 class Weekday(models.IntegerChoices):
@@ -560,6 +605,7 @@ class SessionPage(Page):
     parent_page_types = ["hotspots.HotspotPage"]
     subpage_types = []
     template = "pages/hotspots/session_page.html"
+    copy_form_class = CopyFormWithoutAlias
 
     api_fields = [
         APIField("description"),

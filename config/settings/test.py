@@ -26,3 +26,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")  # noqa: F405
     }
+
+# Every immediate task logs two INFO lines; keep test output readable.
+LOGGING["loggers"]["django.tasks"] = {"level": "WARNING"}  # noqa: F405

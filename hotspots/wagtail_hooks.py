@@ -1,0 +1,25 @@
+"""Admin guards for the tenancy. Wagtail's page permissions already keep an editor inside their
+organisation's subtree; these hooks close the gaps its views leave open."""
+
+from wagtail import hooks
+from wagtail.admin.auth import permission_denied
+
+from .models import OrganisationPage
+
+
+@hooks.register("before_move_page")
+def refuse_moves_the_user_may_not_make(request, page, destination):
+    # Wagtail only checks on POST; without this the confirmation page would show an editor a
+    # move into another organisation as if it were possible.
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        return permission_denied(request)
+    return None
+
+
+@hooks.register("before_delete_page")
+def keep_organisations_unless_superuser(request, page):
+    # The organisation page carries the tenant's groups and collection: an editor deleting it
+    # would lock every colleague out. Only a superuser retires an organisation.
+    if page.specific_class is OrganisationPage and not request.user.is_superuser:
+        return permission_denied(request)
+    return None
