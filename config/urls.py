@@ -18,6 +18,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
     path("sms/", include("sms.urls")),
     path("", include("hotspots.urls")),
+    path("", include("bookings.urls")),
 ]
 
 if settings.DEBUG:

@@ -186,6 +186,16 @@ VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "fake")
 BOOKING_HORIZON_WEEKS = int(os.environ.get("BOOKING_HORIZON_WEEKS", "8"))
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
 
+# Citizen booking endpoints are rate-limited per client IP ("requests/seconds"), see
+# bookings/ratelimit.py: "book" counts booking and waitlist POSTs, "lookup" manage-token look-ups.
+BOOKING_RATE_LIMITS = {
+    "book": os.environ.get("BOOKING_RATE_LIMIT_BOOK", "30/600"),
+    "lookup": os.environ.get("BOOKING_RATE_LIMIT_LOOKUP", "60/600"),
+}
+RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+# Behind a proxy, the header that carries the client address, e.g. HTTP_X_FORWARDED_FOR.
+RATELIMIT_IP_HEADER = os.environ.get("RATELIMIT_IP_HEADER", "")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

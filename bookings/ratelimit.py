@@ -1,0 +1,76 @@
+"""A small per-client-IP rate limit on Django's cache, for the citizen booking endpoints.
+
+Booking POSTs and manage-token look-ups are the two things a script would hammer: the first to
+fill a session with fake bookings, the second to guess tokens. A fixed window counter in the
+shared cache is enough for both; it needs no extra service, and with several gunicorn nodes the
+cache (database or Redis) is shared, so the limit holds across nodes.
+"""
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.shortcuts import render
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """'20/600' → (20 requests, 600 seconds)."""
+    count, _sep, seconds = rate.partition("/")
+    return int(count), int(seconds or 60)
+
+
+def client_ip(request) -> str:
+    """The client's address. Behind a proxy, settings.RATELIMIT_IP_HEADER names the header the
+    proxy sets (its first address is the client); without it a client could spoof the header."""
+    header = getattr(settings, "RATELIMIT_IP_HEADER", "")
+    if header:
+        forwarded = request.META.get(header, "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _rate_for(scope: str) -> tuple[int, int]:
+    rates = getattr(settings, "BOOKING_RATE_LIMITS", {})
+    return parse_rate(rates.get(scope, "60/60"))
+
+
+def is_allowed(request, scope: str) -> bool:
+    """Count this request against the client's budget for `scope`; False once it is spent."""
+    if not getattr(settings, "RATELIMIT_ENABLED", True):
+        return True
+    limit, window = _rate_for(scope)
+    bucket = int(time.time() // window)
+    # Hash the address so the cache never holds a readable IP (it is personal data).
+    ip_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()[:24]
+    key = f"rl:{scope}:{ip_hash}:{bucket}"
+    # add() is a no-op when the key exists, so the first request of a window starts at 0.
+    cache.add(key, 0, timeout=window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=window + 5)
+        count = 1
+    return count <= limit
+
+
+def too_many_requests(request):
+    return render(request, "pages/bookings/rate_limited.html", status=429)
+
+
+def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)):
+    """Decorator: answer 429 with a kind page when the client has used up `scope`'s budget.
+    Only the listed methods count, so reading a page never eats the booking budget."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in methods and not is_allowed(request, scope):
+                return too_many_requests(request)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

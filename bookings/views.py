@@ -1,0 +1,393 @@
+"""The citizen's web journey: choose a time → a short form → confirmation → the manage page.
+
+No account and no login. The manage page is found by a 128-bit token in a short link (`/b/<token>/`),
+reading it never changes anything, and every change is a POST with CSRF. Rules about seats,
+cut-offs and modes belong to bookings.services; these views only translate between HTTP and it.
+"""
+
+import re
+import secrets
+import time
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from icalendar import Calendar, Event
+
+from hotspots.models import BookingKind, HelpTopic
+
+from . import selectors, services
+from .errors import AlreadyBooked, BookingClosed, BookingError, SlotFull
+from .forms import MODE_LABELS, BookingForm, ModeForm, MoveForm, WaitlistForm
+from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
+from .ratelimit import rate_limited
+
+# How many fresh manage tokens a browser session remembers (for its confirmation pages).
+REMEMBERED_TOKENS = 5
+SUBMISSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+SUBMISSION_TTL = 15 * 60
+
+
+def _language() -> str:
+    return "en" if (translation.get_language() or "da").startswith("en") else "da"
+
+
+def _session_and_hotspot(slot_or_occurrence):
+    occurrence = getattr(slot_or_occurrence, "occurrence", slot_or_occurrence)
+    session = occurrence.session
+    if not session.live or session.booking_kind == BookingKind.DROP_IN:
+        raise Http404
+    return session, session.hotspot
+
+
+def topics_for(hotspot):
+    """The hotspot's help topics as a real queryset (modelcluster's relation manager returns a
+    fake one that form validation cannot filter); every topic when the hotspot lists none."""
+    topics = HelpTopic.objects.filter(hotspotpage=hotspot) if hotspot else HelpTopic.objects.none()
+    return topics if topics.exists() else HelpTopic.objects.all()
+
+
+def _remember_token(request, booking_pk: int, token: str) -> None:
+    """Keep the plain token in the browser's session so the confirmation page can show the
+    manage link without putting the token in a URL query string."""
+    tokens = dict(request.session.get("booking_tokens", {}))
+    tokens.pop(str(booking_pk), None)
+    tokens[str(booking_pk)] = token
+    request.session["booking_tokens"] = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
+
+
+def _submission_key(submission: str) -> str:
+    return f"booking-submission:{submission}"
+
+
+def _token_for_repeat(request, booking, submission: str) -> str | None:
+    """A double click sends the same form twice; the second request gets AlreadyBooked. Find the
+    first request's token, from this browser session or from the form's one-off submission id,
+    so the second response can show the same confirmation page."""
+    token = request.session.get("booking_tokens", {}).get(str(booking.pk))
+    if token or not submission:
+        return token
+    # The first request may still be between its commit and recording its token: wait briefly,
+    # but only for a booking made seconds ago (a real double click), never for old bookings.
+    fresh = booking.created_at and timezone.now() - booking.created_at < timedelta(seconds=10)
+    for _attempt in range(10 if fresh else 1):
+        remembered = cache.get(_submission_key(submission))
+        if remembered and remembered[0] == booking.pk:
+            return remembered[1]
+        if fresh:
+            time.sleep(0.1)
+    return None
+
+
+def _other_times(session, *, now, exclude_pk=None, limit=8):
+    return [
+        slot
+        for slot in selectors.bookable_slots(session=session, now=now, limit=limit + 1)
+        if slot.pk != exclude_pk
+    ][:limit]
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("book")
+def book(request, slot_id: int):
+    slot = get_object_or_404(Slot.objects.select_related("occurrence__session"), pk=slot_id)
+    session, hotspot = _session_and_hotspot(slot)
+    now = timezone.now()
+    modes = session.offered_modes
+    topics = topics_for(hotspot)
+    problem = ""
+    full = False
+
+    if request.method == "POST":
+        form = BookingForm(request.POST, topics=topics, modes=modes)
+        submission = request.POST.get("submission", "")
+        if not SUBMISSION_RE.match(submission):
+            submission = ""
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                booking = services.book_slot(
+                    slot_id=slot.pk,
+                    first_name=data["first_name"],
+                    phone=data["phone"],
+                    channel="web",
+                    mode=form.cleaned_mode(),
+                    help_topic=data.get("help_topic"),
+                    note=data.get("note", ""),
+                    language=_language(),
+                )
+            except AlreadyBooked as error:
+                existing = error.booking
+                token = _token_for_repeat(request, existing, submission) if existing else None
+                if token:
+                    _remember_token(request, existing.pk, token)
+                    return redirect("bookings:confirmation", booking_id=existing.pk)
+                return render(
+                    request,
+                    "pages/bookings/already_booked.html",
+                    {"booking": existing, "session": session, "hotspot": hotspot},
+                )
+            except SlotFull as error:
+                problem, full = error.message, True
+            except BookingError as error:
+                problem = error.message
+            else:
+                if submission:
+                    cache.set(
+                        _submission_key(submission),
+                        [booking.pk, booking.manage_token],
+                        SUBMISSION_TTL,
+                    )
+                _remember_token(request, booking.pk, booking.manage_token)
+                return redirect("bookings:confirmation", booking_id=booking.pk)
+        submission = submission or secrets.token_urlsafe(16)
+    else:
+        form = BookingForm(topics=topics, modes=modes)
+        submission = secrets.token_urlsafe(16)
+        bookable = {s.pk for s in selectors.bookable_slots(session=session, now=now)}
+        if slot.pk not in bookable:
+            slot.refresh_from_db()
+            full = (
+                slot.free == 0
+                and slot.occurrence.status == OccurrenceStatus.SCHEDULED
+                and slot.starts_at > now
+            )
+            problem = SlotFull.default_message if full else BookingClosed.default_message
+
+    context = {
+        "slot": slot,
+        "occurrence": slot.occurrence,
+        "session": session,
+        "hotspot": hotspot,
+        "form": form,
+        "submission": submission,
+        "problem": problem,
+        "full": full,
+        "other_times": _other_times(session, now=now, exclude_pk=slot.pk) if problem else [],
+    }
+    if full:
+        initial = {}
+        if request.method == "POST":
+            initial = {k: request.POST.get(k, "") for k in ("first_name", "phone")}
+        context["waitlist_form"] = WaitlistForm(initial=initial)
+    return render(request, "pages/bookings/book.html", context, status=200)
+
+
+@require_GET
+def confirmation(request, booking_id: int):
+    token = request.session.get("booking_tokens", {}).get(str(booking_id))
+    booking = selectors.booking_for_token(token) if token else None
+    if booking is None or booking.pk != booking_id:
+        return render(request, "pages/bookings/confirmation_gone.html", status=404)
+    return render(request, "pages/bookings/confirmation.html", _booking_context(booking, token))
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("book")
+def waitlist(request, occurrence_id: int):
+    occurrence = get_object_or_404(Occurrence.objects.select_related("session"), pk=occurrence_id)
+    session, hotspot = _session_and_hotspot(occurrence)
+    problem = ""
+    if occurrence.status != OccurrenceStatus.SCHEDULED or occurrence.starts_at <= timezone.now():
+        problem = _("Sorry, this session is over or cancelled. Please choose another time.")
+    if request.method == "POST" and not problem:
+        form = WaitlistForm(request.POST)
+        if form.is_valid():
+            try:
+                services.join_waitlist(
+                    occurrence_id=occurrence.pk,
+                    phone=form.cleaned_data["phone"],
+                    first_name=form.cleaned_data["first_name"],
+                    channel="web",
+                    language=_language(),
+                )
+            except BookingError as error:
+                problem = error.message
+            else:
+                return redirect("bookings:waitlist_joined", occurrence_id=occurrence.pk)
+    else:
+        form = WaitlistForm()
+    return render(
+        request,
+        "pages/bookings/waitlist.html",
+        {
+            "occurrence": occurrence,
+            "session": session,
+            "hotspot": hotspot,
+            "form": form,
+            "problem": problem,
+            "other_times": _other_times(session, now=timezone.now()),
+        },
+    )
+
+
+@require_GET
+def waitlist_joined(request, occurrence_id: int):
+    occurrence = get_object_or_404(Occurrence.objects.select_related("session"), pk=occurrence_id)
+    session, hotspot = _session_and_hotspot(occurrence)
+    return render(
+        request,
+        "pages/bookings/waitlist_joined.html",
+        {"occurrence": occurrence, "session": session, "hotspot": hotspot},
+    )
+
+
+# The manage page --------------------------------------------------------------------------
+
+
+def _booking_or_kind_404(request, token: str):
+    booking = selectors.booking_for_token(token)
+    if booking is None:
+        return None, render(request, "pages/bookings/manage_not_found.html", status=404)
+    return booking, None
+
+
+def _booking_context(booking, token: str, *, now=None) -> dict:
+    now = now or timezone.now()
+    slot = booking.slot
+    session = slot.occurrence.session
+    hotspot = session.hotspot
+    return {
+        "booking": booking,
+        "slot": slot,
+        "occurrence": slot.occurrence,
+        "session": session,
+        "hotspot": hotspot,
+        "token": token,
+        "mode_label": MODE_LABELS.get(booking.mode, booking.mode),
+        "manage_url": reverse("bookings:manage", kwargs={"token": token}),
+        "is_future": slot.starts_at > now,
+    }
+
+
+@require_GET
+@rate_limited("lookup", methods=("GET",))
+def manage(request, token: str):
+    booking, not_found = _booking_or_kind_404(request, token)
+    if not_found:
+        return not_found
+    now = timezone.now()
+    context = _booking_context(booking, token, now=now)
+    session = context["session"]
+    changeable = booking.status == BookingStatus.CONFIRMED and context["is_future"]
+    context["changeable"] = changeable
+    if changeable:
+        context["move_form"] = MoveForm(
+            slots=_other_times(session, now=now, exclude_pk=booking.slot_id, limit=12)
+        )
+        if len(session.offered_modes) > 1:
+            context["mode_form"] = ModeForm(
+                modes=[m for m in session.offered_modes if m != booking.mode]
+            )
+    return render(request, "pages/bookings/manage.html", context)
+
+
+def _change(request, token: str, action) -> HttpResponse:
+    booking, not_found = _booking_or_kind_404(request, token)
+    if not_found:
+        return not_found
+    try:
+        message = action(booking)
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        if message:
+            messages.success(request, message)
+    return redirect("bookings:manage", token=token)
+
+
+@require_POST
+@rate_limited("lookup")
+def cancel(request, token: str):
+    def do_cancel(booking):
+        services.cancel_booking(booking=booking, actor="citizen")
+        return _("Your booking is cancelled. Thank you for telling us, so someone else can come.")
+
+    return _change(request, token, do_cancel)
+
+
+@require_POST
+@rate_limited("lookup")
+def move(request, token: str):
+    def do_move(booking):
+        session = booking.slot.occurrence.session
+        form = MoveForm(
+            request.POST,
+            slots=_other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=50),
+        )
+        if not form.is_valid():
+            raise BookingError(_("Please choose one of the free times."))
+        services.move_booking(booking=booking, to_slot_id=form.cleaned_data["slot"])
+        return _("Your booking is moved to the new time. We have sent you an SMS.")
+
+    return _change(request, token, do_move)
+
+
+@require_POST
+@rate_limited("lookup")
+def switch_mode(request, token: str):
+    def do_switch(booking):
+        session = booking.slot.occurrence.session
+        form = ModeForm(request.POST, modes=session.offered_modes)
+        if not form.is_valid():
+            raise BookingError(_("Please choose how you want to meet."))
+        services.switch_mode(booking=booking, mode=form.cleaned_data["mode"])
+        return _("Done. You now meet by: %(mode)s.") % {
+            "mode": MODE_LABELS[form.cleaned_data["mode"]]
+        }
+
+    return _change(request, token, do_switch)
+
+
+@require_GET
+@rate_limited("lookup", methods=("GET",))
+def calendar_file(request, token: str):
+    booking, not_found = _booking_or_kind_404(request, token)
+    if not_found:
+        return not_found
+    context = _booking_context(booking, token)
+    response = HttpResponse(
+        booking_ics(context, manage_url=request.build_absolute_uri(context["manage_url"])),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="digihjaelp-{booking.reference}.ics"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def booking_ics(context: dict, *, manage_url: str) -> bytes:
+    booking, slot, session, hotspot = (
+        context["booking"],
+        context["slot"],
+        context["session"],
+        context["hotspot"],
+    )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Digihjælp//Booking//DA")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"booking-{booking.reference}@digihjaelp")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", slot.starts_at)
+    event.add("dtend", slot.ends_at)
+    event.add("summary", f"{session.title} – {hotspot.title}")
+    if booking.mode == "in_person":
+        event.add("location", hotspot.full_address)
+        event.add("geo", (hotspot.latitude, hotspot.longitude))
+    lines = [_("Reference: %(reference)s") % {"reference": booking.reference}]
+    if session.what_to_bring:
+        lines.append(_("Bring: %(things)s") % {"things": session.what_to_bring})
+    lines.append(_("Change or cancel: %(url)s") % {"url": manage_url})
+    event.add("description", "\n".join(lines))
+    event.add("url", manage_url)
+    if booking.status != BookingStatus.CONFIRMED:
+        event.add("status", "CANCELLED")
+    calendar.add_component(event)
+    return calendar.to_ical()

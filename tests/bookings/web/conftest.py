@@ -1,0 +1,73 @@
+"""Fixtures for the web journey. The views use the real clock, so sessions run every day from
+long ago and are materialised with the real now: there is always a free time tomorrow."""
+
+import pytest
+import recurrence
+from django.test import Client
+
+import sms
+from bookings.materialise import materialise_session
+from bookings.selectors import bookable_slots
+from tests.factories import make_hotspot, make_organisation, make_session, make_topic
+
+
+def daily():
+    return recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)])
+
+
+@pytest.fixture
+def sms_outbox():
+    sms.outbox = []
+    yield sms.outbox
+    sms.outbox = []
+
+
+@pytest.fixture
+def client():
+    # English, so tests compare against msgids, not translations that may change.
+    return Client(HTTP_ACCEPT_LANGUAGE="en")
+
+
+@pytest.fixture
+def organisation(home):
+    return make_organisation("Aarhus Kommune")
+
+
+@pytest.fixture
+def topic(db):
+    return make_topic("MitID")
+
+
+@pytest.fixture
+def hotspot(organisation, topic):
+    return make_hotspot(organisation, "Dokk1", topics=[topic], sms_code="4021")
+
+
+def make_booked_session(hotspot, **fields):
+    values = {"rule": daily(), "fixed_capacity": 2, "booking_cutoff_minutes": 0}
+    values.update(fields)
+    session = make_session(hotspot, values.pop("title", "IT-café"), **values)
+    materialise_session(session)
+    return session
+
+
+@pytest.fixture
+def session(hotspot):
+    return make_booked_session(hotspot, what_to_bring="Your phone and its charger")
+
+
+@pytest.fixture
+def slot(session):
+    return bookable_slots(session=session)[0]
+
+
+def form_data(**overrides):
+    data = {
+        "first_name": "Bodil",
+        "phone": "20 12 34 56",
+        "help_topic": "",
+        "note": "",
+        "submission": "submission-aaaaaaaaaaaa",
+    }
+    data.update(overrides)
+    return data
