@@ -1,0 +1,111 @@
+"""Real threads racing for the same seats, on whichever database the suite runs on (SQLite by
+default, PostgreSQL when DATABASE_URL points to one). Each thread has its own connection and
+transaction, as gunicorn workers would."""
+
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+
+from bookings import services
+from bookings.errors import SlotFull
+from bookings.materialise import materialise_session
+from bookings.models import Booking, Slot
+from bookings.selectors import bookable_slots
+from tests.factories import make_hotspot, make_organisation, make_session
+
+pytestmark = [
+    pytest.mark.concurrency,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+NOW = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+ATTEMPTS = 50
+
+
+def race(slot_id, attempts=ATTEMPTS, phone_for=lambda n: f"+45201{n:05d}"):
+    barrier = threading.Barrier(attempts)
+    outcomes = Counter()
+    errors = []
+    lock = threading.Lock()
+
+    def attempt(n):
+        try:
+            barrier.wait(timeout=30)
+            services.book_slot(
+                slot_id=slot_id, first_name=f"T{n}", phone=phone_for(n), channel="web", now=NOW
+            )
+            result = "booked"
+        except SlotFull as error:
+            result = "full"
+            assert error.code == "full"
+        except Exception as error:  # noqa: BLE001 - any other outcome is the failure we look for
+            result = "error"
+            with lock:
+                errors.append(repr(error))
+        finally:
+            connection.close()
+        with lock:
+            outcomes[result] += 1
+
+    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes, errors
+
+
+@pytest.fixture
+def slot():
+    from tests.factories import home_page
+
+    home_page()
+    session = make_session(make_hotspot(make_organisation()))
+    materialise_session(session, now=NOW)
+    return bookable_slots(session=session, now=NOW, limit=1)[0]
+
+
+@pytest.mark.parametrize("capacity", [1, 5])
+def test_fifty_attempts_give_exactly_capacity_bookings(slot, capacity):
+    Slot.objects.filter(pk=slot.pk).update(capacity=capacity)
+    outcomes, errors = race(slot.pk)
+    assert errors == []
+    assert outcomes == Counter(booked=capacity, full=ATTEMPTS - capacity)
+    assert Booking.objects.filter(slot=slot, status="confirmed").count() == capacity
+    assert Slot.objects.get(pk=slot.pk).booked == capacity
+
+
+def test_the_same_phone_clicking_fifty_times_gets_one_booking(slot):
+    from bookings.errors import AlreadyBooked
+
+    Slot.objects.filter(pk=slot.pk).update(capacity=5)
+    barrier = threading.Barrier(10)
+    results = Counter()
+    lock = threading.Lock()
+
+    def click():
+        try:
+            barrier.wait(timeout=30)
+            services.book_slot(
+                slot_id=slot.pk, first_name="Bo", phone="20123456", channel="web", now=NOW
+            )
+            outcome = "booked"
+        except AlreadyBooked:
+            outcome = "already"
+        except Exception as error:  # noqa: BLE001
+            outcome = repr(error)
+        finally:
+            connection.close()
+        with lock:
+            results[outcome] += 1
+
+    threads = [threading.Thread(target=click) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert results == Counter(booked=1, already=9)
+    assert Slot.objects.get(pk=slot.pk).booked == 1
