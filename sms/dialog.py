@@ -168,7 +168,18 @@ def _remember_offers(state: dict, offers: list[Offer], kind: str) -> None:
 
 def respond(state: dict | None, text: str, now: datetime, *, world: World):
     """Returns (new_state, reply or None, actions). Actions are (name, outcome code) pairs: what
-    the dialog asked the world to do, for the log and for tests."""
+    the dialog asked the world to do, for the log and for tests.
+
+    A phone that opted out may still cancel or move by text, but gets no reply: they asked us
+    to stay silent, and only START brings the replies back."""
+    state, reply, actions = _respond(state, text, now, world=world)
+    keyword_reply = any(name in ("opt_in", "opt_out") for name, _c in actions)
+    if reply is not None and not keyword_reply and world.is_opted_out():
+        return state, None, actions
+    return state, reply, actions
+
+
+def _respond(state: dict | None, text: str, now: datetime, *, world: World):
     state = {**fresh_state(), **(state or {})}
     lang = texts.language_of(state.get("lang"))
     actions: list[tuple[str, str]] = []
@@ -187,9 +198,6 @@ def respond(state: dict | None, text: str, now: datetime, *, world: World):
         actions.append(("opt_out", outcome.code))
         state.update(offers=[], offer_kind="", misses=0)
         return state, say("stopped"), actions
-    if world.is_opted_out():
-        # They asked us to stay silent; only START (above) brings them back.
-        return state, None, actions
 
     if parsed.intent is None and parsed.number is None:
         state["misses"] = int(state.get("misses", 0)) + 1

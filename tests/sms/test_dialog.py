@@ -177,7 +177,9 @@ def test_stop_then_start():
     state, reply, _ = respond({}, "stop", NOW, world=world)
     assert world.opted_out
     state, reply, _ = respond(state, "tid", NOW, world=world)
-    assert reply is None and ("find_offers", None) not in world.calls  # silence after STOP
+    assert reply is None  # silence after STOP
+    state, reply, _ = respond(state, "afbud", NOW, world=world)
+    assert reply is None and world.calls[-1] == ("cancel_next",)  # still acted on
     state, reply, _ = respond(state, "start", NOW, world=world)
     assert not world.opted_out and reply.startswith("Velkommen tilbage")
     state, reply, _ = respond(state, "tid", NOW, world=world)
