@@ -1,0 +1,35 @@
+"""The crisis banner on public pages. One cached query for all active actions; matching a page
+to an action is a string prefix test on the page's tree path, set on the request by the
+`before_serve_page` hook in wagtail_hooks.py. Pages that are not Wagtail pages get no banner."""
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+
+BANNER_CACHE_SECONDS = 30
+
+
+def _banners_for(request) -> list[str]:
+    path = getattr(request, "crisis_page_path", None)
+    if not path:
+        return []
+    from .selectors import active_banners
+    from .services import BANNER_CACHE_KEY
+
+    now = timezone.now()
+    banners = cache.get(BANNER_CACHE_KEY)
+    if banners is None:
+        banners = active_banners(now)
+        cache.set(BANNER_CACHE_KEY, banners, BANNER_CACHE_SECONDS)
+    messages = []
+    for banner in banners:
+        # The cache may be up to 30 s old; the period's end is checked exactly.
+        in_scope = any(path.startswith(p) for p in banner["paths"])
+        if banner["ends_at"] > now and in_scope and banner["message"] not in messages:
+            messages.append(banner["message"])
+    return messages
+
+
+def crisis_banners(request) -> dict:
+    # Lazy: templates that never loop over the banners (the admin) cost nothing.
+    return {"crisis_banners": SimpleLazyObject(lambda: _banners_for(request))}

@@ -1,0 +1,202 @@
+"""Reads for crisis mode. The same selection functions feed the dry run and the action itself,
+so the numbers a coordinator is shown are the rows that then change."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from bookings.models import Booking, BookingStatus, Mode, Occurrence, OccurrenceStatus
+from hotspots.models import HotspotPage, OrganisationPage
+from sms.models import Direction, Message, OptOut, Status
+
+from .models import CrisisAction, CrisisKind
+
+
+def coordinated_organisations(user) -> QuerySet:
+    """Organisations whose coordinators group the user is in (all for superusers). Crisis
+    mode is a coordinator's decision: editors and caseworkers do not get it."""
+    if not user.is_authenticated:
+        return OrganisationPage.objects.none()
+    if user.is_superuser:
+        return OrganisationPage.objects.all()
+    return OrganisationPage.objects.filter(
+        coordinators_group__in=user.groups.values_list("pk", flat=True)
+    )
+
+
+def actions_for_user(user) -> QuerySet:
+    return CrisisAction.objects.filter(
+        organisation__in=coordinated_organisations(user)
+    ).select_related("organisation", "created_by", "ended_by")
+
+
+def scope_choices(organisation) -> list[Page]:
+    """Pages a coordinator can put in scope: the organisation's hotspots (meeting services will
+    join this list; anything with sessions below it works)."""
+    return list(
+        HotspotPage.objects.descendant_of(organisation).order_by("path").only("pk", "title", "path")
+    )
+
+
+def scope_paths_for(organisation, page_ids) -> list[str]:
+    """Tree paths for the chosen pages; only pages inside the organisation count, so a forged
+    id from another organisation selects nothing rather than something foreign."""
+    if not page_ids:
+        return [organisation.path]
+    return list(
+        Page.objects.filter(pk__in=list(page_ids), path__startswith=organisation.path)
+        .exclude(pk=organisation.pk)
+        .order_by("path")
+        .values_list("path", flat=True)
+    )
+
+
+def _paths_q(paths, prefix: str) -> Q:
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{prefix}__path__startswith": path})
+    return q
+
+
+def affected_occurrences(*, paths, starts_at: datetime, ends_at: datetime) -> QuerySet:
+    """Occurrences a "close" action cancels: scheduled, starting inside [starts_at, ends_at)."""
+    return Occurrence.objects.filter(
+        _paths_q(paths, "session"),
+        status=OccurrenceStatus.SCHEDULED,
+        starts_at__gte=starts_at,
+        starts_at__lt=ends_at,
+    )
+
+
+def affected_bookings(*, kind: str, paths, starts_at: datetime, ends_at: datetime) -> QuerySet:
+    """Confirmed bookings the action changes. Moving to video/phone: in-person bookings on slots
+    starting inside the period. Closing: every confirmed booking of the closed occurrences."""
+    if kind == CrisisKind.CLOSE:
+        return Booking.objects.filter(
+            status=BookingStatus.CONFIRMED,
+            slot__occurrence__in=affected_occurrences(
+                paths=paths, starts_at=starts_at, ends_at=ends_at
+            ),
+        )
+    return Booking.objects.filter(
+        _paths_q(paths, "slot__occurrence__session"),
+        status=BookingStatus.CONFIRMED,
+        mode=Mode.IN_PERSON,
+        slot__occurrence__status=OccurrenceStatus.SCHEDULED,
+        slot__starts_at__gte=starts_at,
+        slot__starts_at__lt=ends_at,
+    )
+
+
+@dataclass
+class DryRun:
+    bookings: int = 0
+    occurrences: int = 0
+    phones: int = 0
+    citizens: int = 0
+    opted_out: list[str] = field(default_factory=list)
+    no_phone: list = field(default_factory=list)
+
+    @property
+    def texts(self) -> int:
+        return self.phones - len(self.opted_out)
+
+
+def dry_run(*, kind: str, paths, starts_at, ends_at) -> DryRun:
+    bookings = affected_bookings(kind=kind, paths=paths, starts_at=starts_at, ends_at=ends_at)
+    phones = bookings.exclude(phone="").values("phone").distinct()
+    result = DryRun(
+        bookings=bookings.count(),
+        phones=phones.count(),
+        opted_out=sorted(OptOut.objects.filter(phone__in=phones).values_list("phone", flat=True)),
+        no_phone=list(
+            bookings.filter(phone="")
+            .select_related("slot__occurrence__session")
+            .order_by("slot__starts_at")[:500]
+        ),
+    )
+    if kind == CrisisKind.CLOSE:
+        result.occurrences = affected_occurrences(
+            paths=paths, starts_at=starts_at, ends_at=ends_at
+        ).count()
+    # A citizen is a phone number, or a booking without one (we cannot tell those apart).
+    result.citizens = result.phones + bookings.filter(phone="").count()
+    return result
+
+
+def crisis_messages(action: CrisisAction) -> QuerySet:
+    # created_at is indexed and every row of one action carries the same timestamp.
+    return Message.objects.filter(
+        direction=Direction.OUT, created_at=action.applied_at, purpose=action.sms_purpose
+    )
+
+
+def progress(action: CrisisAction) -> dict:
+    counts = {s: 0 for s in Status.values}
+    if action.applied_at:
+        for status, n in (
+            crisis_messages(action).values_list("status").annotate(n=Count("pk")).order_by()
+        ):
+            counts[status] = n
+    total = sum(counts.values())
+    waiting = counts[Status.QUEUED] + counts[Status.SENDING]
+    handled = total - waiting
+    applied = action.applied_at is not None
+    return {
+        "status": action.status,
+        "applied": applied,
+        "total": total,
+        "waiting": waiting,
+        "handled": handled,
+        "sent": counts[Status.SENT],
+        "delivered": counts[Status.DELIVERED],
+        "failed": counts[Status.FAILED] + counts[Status.UNDELIVERABLE],
+        "opted_out": counts[Status.OPTED_OUT],
+        "no_phone": len(action.no_phone_booking_ids),
+        "bookings": action.bookings_changed,
+        "occurrences": action.occurrences_cancelled,
+        "percent": 100 if applied and total == 0 else (100 * handled // total if total else 0),
+        "done": applied and waiting == 0,
+    }
+
+
+def call_list(action: CrisisAction) -> list[dict]:
+    """Everyone the SMS did not reach: failed or refused numbers, opted-out numbers and
+    bookings without a number. Staff phone them or reach them another way."""
+    rows = []
+    unreachable = (
+        crisis_messages(action)
+        .filter(status__in=[Status.FAILED, Status.UNDELIVERABLE, Status.OPTED_OUT])
+        .select_related("booking__slot__occurrence__session")
+        .order_by("to_number")
+    )
+    for message in unreachable:
+        rows.append(
+            {
+                "reason": message.status,
+                "label": message.get_status_display(),
+                "phone": message.to_number,
+                "booking": message.booking,
+            }
+        )
+    no_phone = Booking.objects.filter(pk__in=action.no_phone_booking_ids).select_related(
+        "slot__occurrence__session"
+    )
+    for booking in no_phone.order_by("slot__starts_at"):
+        rows.append(
+            {"reason": "no_phone", "label": _("No mobile number"), "phone": "", "booking": booking}
+        )
+    return rows
+
+
+def active_banners(now) -> list[dict]:
+    """One query: actions whose banner shows now. Cached briefly by the context processor."""
+    return [
+        {"paths": a["scope_paths"], "message": a["message"], "ends_at": a["ends_at"]}
+        for a in CrisisAction.objects.filter(
+            status__in=["pending", "active"], ends_at__gt=now
+        ).values("scope_paths", "message", "ends_at")
+    ]

@@ -1,0 +1,19 @@
+"""Background work for crisis mode. Tasks take ids and are safe to run twice: a pending action
+is applied once, and a message the outbox already claimed is not sent again."""
+
+from django.tasks import task
+
+
+@task()
+def apply_crisis(action_id: int) -> int:
+    from .services import apply_crisis_action
+
+    action = apply_crisis_action(action_id=action_id)
+    return action.bookings_changed if action else 0
+
+
+@task()
+def dispatch_crisis_sms(action_id: int) -> int:
+    from .services import dispatch_crisis_messages
+
+    return dispatch_crisis_messages(action_id=action_id)
