@@ -129,6 +129,8 @@ class BookingForm(_StyledForm):
         self.modes = list(modes)
         if len(self.modes) > 1:
             self.fields["mode"].choices = mode_choices(self.modes)
+            # Pre-select the first way offered (in person, as a rule): one less thing to do.
+            self.fields["mode"].initial = self.modes[0]
         else:
             # One way to take part: nothing to ask.
             del self.fields["mode"]

@@ -10,6 +10,7 @@ import secrets
 import time
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
@@ -170,6 +171,7 @@ def book(request, slot_id: int):
         "problem": problem,
         "full": full,
         "other_times": _other_times(session, now=now, exclude_pk=slot.pk) if problem else [],
+        "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
     }
     if full:
         initial = {}

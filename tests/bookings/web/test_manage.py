@@ -1,0 +1,179 @@
+"""The manage page at /b/<token>/: GET only shows, every change is a POST with CSRF; unknown
+tokens get a kind 404; look-ups and booking POSTs are rate-limited per client IP."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from bookings.models import Booking, BookingEvent, Slot
+from bookings.selectors import bookable_slots
+
+from .conftest import form_data, make_booked_session
+
+pytestmark = pytest.mark.django_db
+
+
+def book(client, slot, **overrides):
+    response = client.post(reverse("bookings:book", args=[slot.pk]), form_data(**overrides))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    booking = Booking.objects.latest("pk")
+    return booking, client.session["booking_tokens"][str(booking.pk)]
+
+
+def snapshot(booking):
+    booking.refresh_from_db()
+    slot = Slot.objects.get(pk=booking.slot_id)
+    return (
+        booking.status,
+        booking.slot_id,
+        booking.mode,
+        booking.updated_at,
+        slot.booked,
+        BookingEvent.objects.filter(booking=booking).count(),
+    )
+
+
+def test_get_shows_the_booking_and_changes_nothing(client, slot):
+    booking, token = book(client, slot)
+    before = snapshot(booking)
+    for url in ("manage", "calendar"):
+        response = client.get(reverse(f"bookings:{url}", args=[token]))
+        assert response.status_code == 200
+    html = client.get(reverse("bookings:manage", args=[token])).content.decode()
+    assert booking.reference in html and "Cancel my booking" in html
+    assert snapshot(booking) == before
+
+
+@pytest.mark.parametrize("action", ["cancel", "move", "switch_mode"])
+def test_changes_refuse_get(client, slot, action):
+    booking, token = book(client, slot)
+    before = snapshot(booking)
+    assert client.get(reverse(f"bookings:{action}", args=[token])).status_code == 405
+    assert snapshot(booking) == before
+
+
+def test_changes_need_the_csrf_token(slot):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", enforce_csrf_checks=True)
+    page = client.get(reverse("bookings:book", args=[slot.pk]))
+    csrf = page.context["csrf_token"]
+    response = client.post(
+        reverse("bookings:book", args=[slot.pk]), form_data(csrfmiddlewaretoken=str(csrf))
+    )
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    token = client.session["booking_tokens"][str(booking.pk)]
+    assert client.post(reverse("bookings:cancel", args=[token])).status_code == 403
+    assert Booking.objects.get().status == "confirmed"
+
+
+def test_post_cancel(client, slot, sms_outbox, django_capture_on_commit_callbacks):
+    booking, token = book(client, slot)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("bookings:cancel", args=[token]), follow=True)
+    booking.refresh_from_db()
+    assert booking.status == "cancelled" and booking.cancelled_by == "citizen"
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+    html = response.content.decode()
+    assert "Your booking is cancelled" in html
+    assert "Cancel my booking" not in html  # nothing left to change
+    assert sms_outbox and sms_outbox[-1].to == "+4520123456"
+    # Cancelling twice is refused kindly, not a server error.
+    assert client.post(reverse("bookings:cancel", args=[token]), follow=True).status_code == 200
+
+
+def test_post_move(client, session, slot):
+    booking, token = book(client, slot)
+    target = [s for s in bookable_slots(session=session) if s.pk != slot.pk][0]
+    html = client.get(reverse("bookings:manage", args=[token])).content.decode()
+    assert f'value="{target.pk}"' in html
+    response = client.post(reverse("bookings:move", args=[token]), {"slot": target.pk})
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.slot_id == target.pk
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+    assert Slot.objects.get(pk=target.pk).booked == 1
+
+
+def test_move_to_an_unknown_slot_is_refused(client, slot):
+    booking, token = book(client, slot)
+    response = client.post(reverse("bookings:move", args=[token]), {"slot": 999999}, follow=True)
+    assert "Please choose one of the free times" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.slot_id == slot.pk
+
+
+def test_post_switch_mode(client, hotspot):
+    session = make_booked_session(hotspot, title="Video-café", offers_video=True)
+    slot = bookable_slots(session=session)[0]
+    booking, token = book(client, slot, mode="in_person")
+    html = client.get(reverse("bookings:manage", args=[token])).content.decode()
+    assert "Meet another way" in html and 'value="video"' in html
+    client.post(reverse("bookings:switch_mode", args=[token]), {"mode": "video"})
+    booking.refresh_from_db()
+    assert booking.mode == "video"
+
+
+def test_no_mode_choice_when_the_session_offers_one_way(client, slot):
+    _booking, token = book(client, slot)
+    assert (
+        "Meet another way"
+        not in client.get(reverse("bookings:manage", args=[token])).content.decode()
+    )
+
+
+@pytest.mark.parametrize("token", ["x", "A" * 22, "not-a-real-token-at-all", "A" * 500])
+def test_unknown_tokens_get_a_kind_404(client, token):
+    for name in ("manage", "calendar"):
+        response = client.get(reverse(f"bookings:{name}", args=[token]))
+        assert response.status_code == 404
+        assert "We could not find that booking" in response.content.decode()
+    assert client.post(reverse("bookings:cancel", args=[token])).status_code == 404
+
+
+def test_the_token_is_128_bits_and_stored_only_as_a_hash(client, slot):
+    booking, token = book(client, slot)
+    assert len(token) >= 22
+    assert token not in (booking.manage_token_hash, booking.reference)
+    assert not Booking.objects.filter(manage_token_hash=token).exists()
+
+
+def test_token_lookups_are_rate_limited_per_ip(client, settings, slot):
+    settings.BOOKING_RATE_LIMITS = {"book": "100/600", "lookup": "3/600"}
+    _booking, token = book(client, slot)
+    url = reverse("bookings:manage", args=["guess-" + "x" * 20])
+    assert [client.get(url).status_code for _ in range(3)] == [404, 404, 404]
+    response = client.get(url)
+    assert response.status_code == 429
+    assert "Please wait a moment" in response.content.decode()
+    # Even the real token is refused for this address for now …
+    assert client.get(reverse("bookings:manage", args=[token])).status_code == 429
+    # … but another address is not affected.
+    other = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="10.0.0.2")
+    assert other.get(reverse("bookings:manage", args=[token])).status_code == 200
+
+
+def test_booking_posts_are_rate_limited_but_reading_is_not(client, settings, slot):
+    settings.BOOKING_RATE_LIMITS = {"book": "2/600", "lookup": "100/600"}
+    url = reverse("bookings:book", args=[slot.pk])
+    assert client.post(url, form_data(phone="bad")).status_code == 200
+    assert client.post(url, form_data(phone="bad")).status_code == 200
+    response = client.post(url, form_data())
+    assert response.status_code == 429
+    assert not Booking.objects.exists()
+    assert client.get(url).status_code == 200
+    waitlist = reverse("bookings:waitlist", args=[slot.occurrence_id])
+    assert client.post(waitlist, {"first_name": "B", "phone": "20123456"}).status_code == 429
+
+
+def test_proxy_header_is_only_trusted_when_configured(client, settings, slot):
+    settings.BOOKING_RATE_LIMITS = {"book": "1/600", "lookup": "100/600"}
+    url = reverse("bookings:book", args=[slot.pk])
+    client.post(url, form_data(phone="bad"), HTTP_X_FORWARDED_FOR="1.1.1.1")
+    # Without RATELIMIT_IP_HEADER a spoofed header does not buy a fresh budget.
+    assert (
+        client.post(url, form_data(phone="bad"), HTTP_X_FORWARDED_FOR="2.2.2.2").status_code == 429
+    )
+    settings.RATELIMIT_IP_HEADER = "HTTP_X_FORWARDED_FOR"
+    assert (
+        client.post(url, form_data(phone="bad"), HTTP_X_FORWARDED_FOR="3.3.3.3").status_code == 200
+    )

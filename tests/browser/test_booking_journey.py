@@ -1,0 +1,146 @@
+"""A citizen books a seat on a small phone, from the directory to the confirmation, then cancels
+it from the manage page. Axe must find nothing on any page, and the journey must also work with
+JavaScript switched off (many older phones and locked-down library PCs)."""
+
+from pathlib import Path
+
+import pytest
+import recurrence
+
+from bookings.materialise import materialise_session
+from bookings.models import Booking
+from tests.factories import make_hotspot, make_organisation, make_session, make_topic
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def cafe(home):
+    topic = make_topic("MitID")
+    organisation = make_organisation("Aarhus Kommune")
+    hotspot = make_hotspot(
+        organisation,
+        "Dokk1",
+        topics=[topic],
+        sms_code="4021",
+        directions="Stueetagen, til venstre for indgangen",
+    )
+    session = make_session(
+        hotspot,
+        "IT-café",
+        rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
+        booking_cutoff_minutes=0,
+        fixed_capacity=2,
+        offers_video=True,
+        what_to_bring="Din telefon, oplader og MitID-app",
+    )
+    materialise_session(session)
+    return hotspot
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def check_axe(page, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+
+
+def snap(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"booking-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+def test_book_and_cancel_on_a_phone(live_server, browser, cafe, javascript):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        locale="en-GB",
+        java_script_enabled=javascript,
+    )
+    page = context.new_page()
+    suffix = "js" if javascript else "nojs"
+    axe = javascript  # axe itself is JavaScript; the no-JS run checks that everything works
+
+    page.goto(live_server.url + "/")
+    if axe:
+        check_axe(page, "directory")
+    page.get_by_role("link", name="Dokk1").first.click()
+
+    page.wait_for_url("**/hotspot-*/")
+    assert page.get_by_role("heading", name="Book a time").is_visible()
+    if axe:
+        check_axe(page, "hotspot")
+    snap(page, f"1-hotspot-{suffix}")
+    page.locator("a.slot-button").first.click()
+
+    page.wait_for_url("**/book/*/")
+    if axe:
+        check_axe(page, "form")
+    # A mistake first: the form keeps what was typed and says kindly what is wrong.
+    page.get_by_label("First name or nickname").fill("Bodil")
+    page.get_by_label("Mobile number").fill("12 34")
+    page.get_by_label("What do you need help with?").select_option(label="MitID")
+    page.get_by_label("Video call").check()
+    page.get_by_role("button", name="Book").click()
+    assert page.get_by_text("We could not read that mobile number").is_visible()
+    assert page.get_by_label("First name or nickname").input_value() == "Bodil"
+    if axe:
+        check_axe(page, "form with errors")
+    snap(page, f"2-form-error-{suffix}")
+
+    page.get_by_label("Mobile number").fill("20 12 34 56")
+    assert page.get_by_label("Video call").is_checked()
+    page.get_by_role("button", name="Book").click()
+
+    page.wait_for_url("**/book/done/*/")
+    booking = Booking.objects.get()
+    assert (booking.phone, booking.mode, booking.channel) == ("+4520123456", "video", "web")
+    assert page.get_by_text(booking.reference).is_visible()
+    assert page.get_by_role("link", name="Add it to your calendar (.ics file)").is_visible()
+    if axe:
+        check_axe(page, "confirmation")
+    snap(page, f"3-confirmation-{suffix}")
+
+    page.get_by_role("link", name="Change or cancel the booking").click()
+    page.wait_for_url("**/b/*/")
+    if axe:
+        check_axe(page, "manage")
+    snap(page, f"4-manage-{suffix}")
+    page.get_by_role("button", name="Cancel my booking").click()
+
+    page.wait_for_url("**/b/*/")
+    assert page.get_by_text("Your booking is cancelled").is_visible()
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    if axe:
+        check_axe(page, "cancelled")
+    snap(page, f"5-cancelled-{suffix}")
+    context.close()
