@@ -319,6 +319,8 @@ def receive_inbound(
     """Log an inbound text and hand it to a worker. A MessageSid seen before returns the first
     row and does nothing else: Twilio may deliver a webhook twice."""
     now = now or timezone.now()
+    # PostgreSQL text cannot hold NUL; nothing a citizen means is lost by dropping it.
+    body, from_number = body.replace("\x00", ""), from_number.replace("\x00", "")
     if sid:
         existing = Message.objects.filter(direction=Direction.IN, provider_sid=sid).first()
         if existing is not None:
@@ -635,6 +637,13 @@ class DatabaseWorld:
     def accept_waitlist_offer(self) -> dialog.Outcome:
         from bookings.errors import BookingError, NoWaitlistOffer
         from bookings.services import accept_waitlist_offer
+        from volunteers.services import accept_callout
+
+        # Volunteers answer JA to a shift call-out ("Kan du tage tirsdag kl. 10? Svar JA"). That
+        # comes first; accept_callout texts its own reply and returns None when this number has
+        # no call-out to answer, so citizens' JA for a waiting-list seat is unchanged.
+        if accept_callout(phone=self.phone, now=self.now) is not None:
+            return dialog.Outcome(data={"notified": True})
 
         try:
             booking = accept_waitlist_offer(phone=self.phone, now=self.now)

@@ -23,6 +23,12 @@ def _empty_sms_outbox():
     sms.outbox = []
 
 
+@pytest.fixture(autouse=True)
+def _short_horizon(settings):
+    # Two weeks of slots is plenty for SMS tests and keeps materialising fast.
+    settings.BOOKING_HORIZON_WEEKS = 2
+
+
 @pytest.fixture
 def twilio_settings(settings):
     settings.TWILIO_ACCOUNT_SID = "AC" + "0" * 32
