@@ -1,0 +1,165 @@
+"""Crisis mode through the Wagtail admin and the public banner."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from crisis.models import CrisisAction
+
+from .conftest import book, slots_of
+
+pytestmark = pytest.mark.django_db
+
+MESSAGE = "Aarhus: vi mødes på video til og med 20.03. Vi sender et link."
+
+
+@pytest.fixture
+def booked(world):
+    w = world
+    w.booking = book(slots_of(w.session_a, w.day2)[0], "20123401")
+    w.booking_b = book(slots_of(w.session_b, w.day2)[0], "20123402")
+    return w
+
+
+def form_data(w, **extra):
+    data = {
+        "organisation": w.org.pk,
+        "scope": [w.hotspot_a.pk],
+        "kind": "to_video",
+        "first_day": w.day2.isoformat(),
+        "last_day": w.day2.isoformat(),
+        "message": MESSAGE,
+    }
+    data.update(extra)
+    return data
+
+
+@pytest.fixture
+def freeze(monkeypatch, now):
+    """The form clamps the period to now; pin now to the fixtures' Monday."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    return now
+
+
+def test_preview_shows_the_dry_run_and_segments_without_changing_anything(client, booked, freeze):
+    client.force_login(booked.coordinator)
+    response = client.post(
+        reverse("crisis_admin:new"), form_data(booked, preview="1"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-count="bookings">1<' in html
+    assert 'data-count="phones">1<' in html
+    assert "1 SMS segment per citizen" in html
+    assert 'name="start"' in html
+    assert not CrisisAction.objects.exists()
+
+
+def test_a_ready_made_text_fills_the_message_box(client, booked, freeze):
+    client.force_login(booked.coordinator)
+    response = client.post(
+        reverse("crisis_admin:new"),
+        form_data(booked, message="", template="to_phone", use_template="1"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Vi ringer dig op" in response.content.decode()
+
+
+def test_start_from_the_admin_changes_bookings_texts_and_shows_the_banner(
+    client, booked, freeze, sms_outbox, django_capture_on_commit_callbacks
+):
+    w = booked
+    client.force_login(w.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("crisis_admin:new"), form_data(w, start="1"))
+    action = CrisisAction.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("crisis_admin:detail", args=[action.pk])
+    assert (action.created_by, action.status, action.bookings_changed) == (
+        w.coordinator,
+        "active",
+        1,
+    )
+    assert [m.to for m in sms_outbox if m.body == MESSAGE] == ["+4520123401"]
+    progress = client.get(reverse("crisis_admin:progress", args=[action.pk])).json()
+    assert progress["done"] and progress["percent"] == 100 and progress["sent"] == 1
+    detail = client.get(reverse("crisis_admin:detail", args=[action.pk]))
+    assert detail.status_code == 200
+
+    client.logout()
+    assert MESSAGE in client.get(w.hotspot_a.url).content.decode()
+    assert MESSAGE in client.get(w.session_a.url).content.decode()
+    assert MESSAGE not in client.get(w.hotspot_b.url).content.decode()
+    assert MESSAGE not in client.get(w.other_hotspot.url).content.decode()
+
+
+def test_ending_early_removes_the_banner(
+    client, booked, freeze, django_capture_on_commit_callbacks
+):
+    w = booked
+    client.force_login(w.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("crisis_admin:new"), form_data(w, start="1"))
+    action = CrisisAction.objects.get()
+    assert MESSAGE in client.get(w.hotspot_a.url).content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("crisis_admin:end", args=[action.pk]))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.ended_by) == ("ended", w.coordinator)
+    assert MESSAGE not in client.get(w.hotspot_a.url).content.decode()
+
+
+def test_the_banner_goes_when_the_period_is_over(client, booked, monkeypatch, now):
+    from django.utils import timezone
+
+    from crisis import services
+
+    w = booked
+    services.start_crisis_action(
+        organisation=w.org,
+        user=w.coordinator,
+        kind="to_video",
+        starts_at=now,
+        ends_at=now + timedelta(days=1),
+        message=MESSAGE,
+    )
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    assert MESSAGE in client.get(w.hotspot_b.url).content.decode()
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=1, seconds=1))
+    assert MESSAGE not in client.get(w.hotspot_b.url).content.decode()
+
+
+def test_nobody_outside_the_organisation_can_see_or_start_an_action(
+    client, booked, freeze, django_capture_on_commit_callbacks
+):
+    w = booked
+    client.force_login(w.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("crisis_admin:new"), form_data(w, start="1"))
+    action = CrisisAction.objects.get()
+
+    client.force_login(w.other_coordinator)
+    for name in ("detail", "progress", "call_list"):
+        assert client.get(reverse(f"crisis_admin:{name}", args=[action.pk])).status_code == 404
+    assert client.post(reverse("crisis_admin:end", args=[action.pk])).status_code == 404
+    index = client.get(reverse("crisis_admin:index")).content.decode()
+    assert reverse("crisis_admin:detail", args=[action.pk]) not in index
+    # Their form does not offer, and refuses, the other organisation and its places.
+    response = client.post(reverse("crisis_admin:new"), form_data(w, start="1"))
+    assert response.status_code == 200
+    assert CrisisAction.objects.count() == 1
+    client.post(
+        reverse("crisis_admin:new"),
+        form_data(w, organisation=w.other_org.pk, scope=[w.hotspot_a.pk], start="1"),
+    )
+    assert CrisisAction.objects.count() == 1
+
+    # Editors and caseworkers of the same organisation do not get crisis mode at all.
+    client.force_login(w.editor)
+    assert client.get(reverse("crisis_admin:index")).status_code == 404
+    assert client.get(reverse("crisis_admin:new")).status_code == 404
+    assert client.get(reverse("crisis_admin:detail", args=[action.pk])).status_code == 404
