@@ -17,6 +17,7 @@ urlpatterns = [
     # django-recurrence's admin widget reads its labels from here.
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
     path("sms/", include("sms.urls")),
+    path("frivillig/", include("volunteers.urls")),
     path("", include("hotspots.urls")),
     path("", include("bookings.urls")),
 ]
