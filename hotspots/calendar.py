@@ -27,4 +27,7 @@ def hotspot_calendar_ics(hotspot, *, base_url: str) -> bytes:
         if session.description:
             event.add("description", session.description)
         calendar.add_component(event)
+    # Each TZID needs its VTIMEZONE (RFC 5545 §3.2.19); strict clients such as Outlook drop
+    # events without it.
+    calendar.add_missing_timezones()
     return calendar.to_ical()

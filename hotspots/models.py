@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
@@ -22,7 +23,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
-from wagtail.models import Collection, Orderable, Page
+from wagtail.models import Collection, Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
@@ -101,6 +102,26 @@ class CopyFormWithoutAlias(CopyForm):
         self.fields.pop("alias", None)
 
 
+class KnownAncestorsMixin:
+    """A page reached through HomePage.route already knows its ancestors (the route query
+    found them), so breadcrumbs and Wagtail's privacy check need no query of their own."""
+
+    _known_ancestors: list | None = None
+
+    def known_ancestors(self) -> list:
+        if self._known_ancestors is None:
+            self._known_ancestors = list(self.get_ancestors())
+        return self._known_ancestors
+
+    def get_view_restrictions(self):
+        if self._known_ancestors is None:
+            return super().get_view_restrictions()
+        # Same rule as Wagtail's: an alias uses its source page's restrictions. Privacy cannot
+        # be set on the tree root, so the directory and below are all there is to check.
+        ids = {page.alias_of_id or page.pk for page in [self, *self._known_ancestors]}
+        return PageViewRestriction.objects.filter(page_id__in=ids)
+
+
 class HomePage(Page):
     """The public directory of hotspots."""
 
@@ -120,6 +141,24 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("directory (front page)")
 
+    def route(self, request, path_components):
+        # Wagtail walks the tree one level per path component, two queries a level. Find the
+        # deepest page whose URL is a prefix of the path in one query instead, so a session
+        # page costs what the directory costs (DESIGN §7: a fixed, small number of queries).
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "/".join(path_components[:n]) + "/"
+            for n in range(1, len(path_components) + 1)
+        ]
+        found = list(Page.objects.filter(url_path__in=prefixes).order_by("depth"))
+        if not found:
+            raise Http404
+        page = found[-1].specific
+        if isinstance(page, KnownAncestorsMixin):
+            page._known_ancestors = [self, *found[:-1]]
+        return page.route(request, path_components[page.depth - self.depth :])
+
     def get_context(self, request, *args, **kwargs):
         from .views import directory_context
 
@@ -135,7 +174,7 @@ class OrganisationKind(models.TextChoices):
     NGO = "ngo", _("Voluntary organisation")
 
 
-class OrganisationPage(Page):
+class OrganisationPage(KnownAncestorsMixin, Page):
     """A municipality, drop-in centre, library or NGO. The tenant: its editors may only touch
     pages below this one."""
 
@@ -189,6 +228,11 @@ class OrganisationPage(Page):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["ancestors"] = self.known_ancestors()
+        return context
+
     def with_content_json(self, content):
         # Revisions may predate provisioning: publishing or reverting to one must never detach
         # the organisation from its groups and collection.
@@ -215,7 +259,7 @@ sms_code_validator = RegexValidator(
 postcode_validator = RegexValidator(r"^[0-9]{4}$", _("A Danish postcode has four digits."))
 
 
-class HotspotPage(RoutablePageMixin, Page):
+class HotspotPage(KnownAncestorsMixin, RoutablePageMixin, Page):
     """A place where citizens get help with digital tasks."""
 
     kind = models.CharField(
@@ -501,7 +545,7 @@ class BookingKind(models.TextChoices):
     DROP_IN = "drop_in", _("Drop in, no booking")
 
 
-class SessionPage(Page):
+class SessionPage(KnownAncestorsMixin, Page):
     """A recurring help session at a hotspot, e.g. the IT café every Tuesday 10–12."""
 
     description = models.CharField(
@@ -647,6 +691,9 @@ class SessionPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # One query for the breadcrumbs and the hotspot, instead of one for each.
+        context["ancestors"] = self.known_ancestors()
+        context["hotspot"] = context["ancestors"][-1].specific
         context["upcoming"] = [
             {"session": self, "start": start, "end": end}
             for start, end in self.upcoming(limit=8, days=42)

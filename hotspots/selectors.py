@@ -12,7 +12,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from . import postcodes
-from .models import HotspotPage, OpeningHours, SessionPage
+from .models import HotspotPage, OpeningHours, OrganisationPage, SessionPage
 
 PAGE_SIZE = 20
 ACCESSIBILITY_FIELDS = ("step_free_access", "hearing_loop", "accessible_toilet", "quiet_room")
@@ -178,7 +178,13 @@ def hotspot_page_context(hotspot: HotspotPage, *, now: datetime | None = None) -
     open_now = any(
         h.weekday == local.weekday() and h.opens <= local.time() < h.closes for h in opening_hours
     )
+    # The breadcrumbs and the organisation's name come from one query for the ancestors.
+    ancestors = hotspot.known_ancestors()
+    organisation = next(
+        (page for page in ancestors if page.specific_class is OrganisationPage), None
+    )
     return {
+        "ancestors": ancestors,
         "sessions": sessions,
         "upcoming": upcoming[:8],
         "opening_hours": opening_hours,
@@ -186,7 +192,7 @@ def hotspot_page_context(hotspot: HotspotPage, *, now: datetime | None = None) -
         "help_topics": list(hotspot.help_topics.all()),
         "languages": list(hotspot.languages.all()),
         "stops": list(hotspot.stops.all()) if hotspot.kind == "mobile" else [],
-        "organisation": hotspot.organisation,
+        "organisation": organisation,
     }
 
 

@@ -28,7 +28,9 @@ def clock(value) -> str:
 
 
 @register.simple_tag
-def hotspot_jsonld(hotspot, upcoming, request) -> dict:
+def hotspot_jsonld(hotspot, upcoming, request, opening_hours=None) -> dict:
+    if opening_hours is None:
+        opening_hours = hotspot.opening_hours.all()
     data = {
         "@context": "https://schema.org",
         "@type": "CivicStructure",
@@ -58,7 +60,7 @@ def hotspot_jsonld(hotspot, upcoming, request) -> dict:
                 "opens": h.opens.strftime("%H:%M"),
                 "closes": h.closes.strftime("%H:%M"),
             }
-            for h in hotspot.opening_hours.all()
+            for h in opening_hours
         ],
         "event": [
             {
