@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -53,6 +53,15 @@ def _wanted(session, *, first, last) -> dict:
     return result
 
 
+def plan_key(session, *, target: int) -> str:
+    """Everything the slots of one date depend on. An occurrence whose stored key matches is
+    left alone, so a run with nothing to change reads no slots at all."""
+    return (
+        f"{session.booking_kind}|{session.start_time:%H%M}|{session.end_time:%H%M}|"
+        f"{session.slot_minutes}|{target}"
+    )
+
+
 def materialise_sessions(sessions, *, now=None, days: int | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -65,74 +74,129 @@ def materialise_sessions(sessions, *, now=None, days: int | None = None) -> dict
 
     with transaction.atomic():
         existing = defaultdict(dict)
-        for occurrence in Occurrence.objects.filter(session_id__in=by_id, date__gte=today):
-            existing[occurrence.session_id][occurrence.date] = occurrence
+        for row in Occurrence.objects.filter(session_id__in=by_id, date__gte=today).values_list(
+            "pk", "session_id", "date", "ends_at", "status", "cancelled_by", "slot_plan", named=True
+        ):
+            existing[row.session_id][row.date] = row
+        per_volunteer = [
+            row.pk
+            for session_id, rows in existing.items()
+            if by_id[session_id].capacity_rule == "per_volunteer"
+            for row in rows.values()
+        ]
+        volunteers = volunteer_counts(per_volunteer) if per_volunteer else {}
 
-        new_occurrences, changed_occurrences, removed = [], [], []
+        new_rows, replan, reinstated, removed = [], [], [], []
         for session in sessions:
             wanted = _wanted(session, first=today, last=last)
             have = existing.get(session.pk, {})
             for day, (starts_at, ends_at) in wanted.items():
-                occurrence = have.get(day)
-                if occurrence is None:
-                    new_occurrences.append(
-                        Occurrence(session=session, date=day, starts_at=starts_at, ends_at=ends_at)
-                    )
+                row = have.get(day)
+                if row is None:
+                    key = plan_key(session, target=target_capacity(session, volunteers=0))
+                    new_rows.append((session, day, starts_at, ends_at, key))
                     continue
-                dirty = False
-                if occurrence.starts_at != starts_at or occurrence.ends_at != ends_at:
-                    occurrence.starts_at, occurrence.ends_at = starts_at, ends_at
-                    dirty = True
-                if (
-                    occurrence.status == OccurrenceStatus.CANCELLED
-                    and occurrence.cancelled_by in REINSTATABLE
-                ):
-                    occurrence.status = OccurrenceStatus.SCHEDULED
-                    occurrence.cancelled_reason = ""
-                    occurrence.cancelled_by = ""
-                    dirty = True
-                if dirty:
-                    occurrence.updated_at = now
-                    changed_occurrences.append(occurrence)
-            for day, occurrence in have.items():
+                if row.status == OccurrenceStatus.CANCELLED:
+                    if row.cancelled_by not in REINSTATABLE:
+                        continue  # staff or a crisis action closed it: not ours to reopen
+                    reinstated.append(row.pk)
+                target = target_capacity(session, volunteers=volunteers.get(row.pk, 0))
+                key = plan_key(session, target=target)
+                if row.slot_plan != key or row.status == OccurrenceStatus.CANCELLED:
+                    replan.append((session, row.pk, starts_at, ends_at, target, key))
+            for day, row in have.items():
                 if (
                     day not in wanted
-                    and occurrence.status == OccurrenceStatus.SCHEDULED
-                    and occurrence.ends_at > now
+                    and row.status == OccurrenceStatus.SCHEDULED
+                    and row.ends_at > now
                 ):
-                    removed.append(occurrence)
+                    removed.append(row)
 
-        if new_occurrences:
-            Occurrence.objects.bulk_create(new_occurrences, ignore_conflicts=True, batch_size=500)
-            stats["occurrences_created"] += len(new_occurrences)
-        if changed_occurrences:
-            Occurrence.objects.bulk_update(
-                changed_occurrences,
-                [
-                    "starts_at",
-                    "ends_at",
-                    "status",
-                    "cancelled_reason",
-                    "cancelled_by",
-                    "updated_at",
-                ],
-                batch_size=500,
+        if reinstated:
+            Occurrence.objects.filter(pk__in=reinstated).update(
+                status=OccurrenceStatus.SCHEDULED,
+                cancelled_reason="",
+                cancelled_by="",
+                updated_at=now,
             )
-            stats["occurrences_updated"] += len(changed_occurrences)
+            stats["occurrences_updated"] += len(reinstated)
         _remove_occurrences(removed, by_id=by_id, now=now, stats=stats)
-        _plan_slots(by_id, today=today, now=now, stats=stats)
+        _create_occurrences(new_rows, now=now, stats=stats)
+        _replan(replan, now=now, stats=stats)
     return dict(stats)
+
+
+def _create_occurrences(new_rows, *, now, stats) -> None:
+    """New dates and all their slots: nothing to diff, so no slots are read."""
+    if not new_rows:
+        return
+    _insert_ignoring_conflicts(
+        Occurrence,
+        [
+            "session",
+            "date",
+            "starts_at",
+            "ends_at",
+            "status",
+            "cancelled_reason",
+            "cancelled_by",
+            "slot_plan",
+            "created_at",
+            "updated_at",
+        ],
+        [
+            (
+                session.pk,
+                day,
+                starts_at,
+                ends_at,
+                OccurrenceStatus.SCHEDULED.value,
+                "",
+                "",
+                key,
+                now,
+                now,
+            )
+            for session, day, starts_at, ends_at, key in new_rows
+        ],
+    )
+    stats["occurrences_created"] += len(new_rows)
+    session_ids = {session.pk for session, *_rest in new_rows}
+    first_day = min(day for _session, day, *_rest in new_rows)
+    pks = {
+        (session_id, day): pk
+        for pk, session_id, day in Occurrence.objects.filter(
+            session_id__in=session_ids, date__gte=first_day
+        ).values_list("pk", "session_id", "date")
+    }
+    slots = []
+    for session, day, starts_at, ends_at, _key in new_rows:
+        if session.booking_kind != "booked":
+            continue
+        target = target_capacity(session, volunteers=0)
+        occurrence_id = pks[(session.pk, day)]
+        slots.extend(
+            (occurrence_id, start, end, target, 0, 0)
+            for start, end in slot_starts(session, starts_at, ends_at)
+        )
+    if slots:
+        _insert_ignoring_conflicts(
+            Slot, ["occurrence", "starts_at", "ends_at", "capacity", "booked", "held"], slots
+        )
+        stats["slots_created"] += len(slots)
 
 
 def _remove_occurrences(removed, *, by_id, now, stats) -> None:
     if not removed:
         return
     ever_booked = set(
-        Booking.objects.filter(slot__occurrence__in=removed).values_list(
+        Booking.objects.filter(slot__occurrence__in=[o.pk for o in removed]).values_list(
             "slot__occurrence_id", flat=True
         )
     ) | set(
-        WaitlistEntry.objects.filter(occurrence__in=removed).values_list("occurrence_id", flat=True)
+        WaitlistEntry.objects.filter(occurrence__in=[o.pk for o in removed]).values_list(
+            "occurrence_id", flat=True
+        )
     )
     to_delete = [o.pk for o in removed if o.pk not in ever_booked]
     if to_delete:
@@ -154,21 +218,14 @@ def _remove_occurrences(removed, *, by_id, now, stats) -> None:
         stats["occurrences_cancelled"] += 1
 
 
-def _plan_slots(by_id, *, today, now, stats) -> None:
-    occurrences = list(
-        Occurrence.objects.filter(
-            session_id__in=by_id, date__gte=today, status=OccurrenceStatus.SCHEDULED
-        )
-    )
-    if not occurrences:
+def _replan(replan, *, now, stats) -> None:
+    """Dates whose times, slot length, kind or capacity changed (or that were reinstated):
+    diff their slots against the plan. Rare after the first run."""
+    if not replan:
         return
-    per_volunteer = [
-        o.pk for o in occurrences if by_id[o.session_id].capacity_rule == "per_volunteer"
-    ]
-    volunteers = volunteer_counts(per_volunteer) if per_volunteer else {}
     slots = defaultdict(dict)
-    for slot in Slot.objects.filter(occurrence__in=occurrences).only(
-        "pk", "occurrence_id", "starts_at", "ends_at", "capacity", "booked", "held"
+    for slot in Slot.objects.filter(occurrence_id__in=[r[1] for r in replan]).values_list(
+        "pk", "occurrence_id", "starts_at", "ends_at", "capacity", "booked", "held", named=True
     ):
         slots[slot.occurrence_id][slot.starts_at] = slot
 
@@ -176,39 +233,41 @@ def _plan_slots(by_id, *, today, now, stats) -> None:
     # Capacity is only ever written as GREATEST(target, booked + held) in SQL, never from the
     # figures read above, so a booking that commits meanwhile is never squeezed out.
     capacity_updates = defaultdict(list)
-    for occurrence in occurrences:
-        session = by_id[occurrence.session_id]
-        have = slots.get(occurrence.pk, {})
+    for session, occurrence_id, starts_at, ends_at, target, key in replan:
+        Occurrence.objects.filter(pk=occurrence_id).update(
+            starts_at=starts_at, ends_at=ends_at, updated_at=now, slot_plan=key
+        )
+        stats["occurrences_updated"] += 1
+        have = slots.get(occurrence_id, {})
         if session.booking_kind != "booked":
             orphan_slots.extend(have.values())
             continue
-        target = target_capacity(session, volunteers=volunteers.get(occurrence.pk, 0))
-        wanted = slot_starts(session, occurrence.starts_at, occurrence.ends_at)
         wanted_starts = set()
-        for starts_at, ends_at in wanted:
-            wanted_starts.add(starts_at)
-            slot = have.get(starts_at)
+        clamped = False
+        for slot_start, slot_end in slot_starts(session, starts_at, ends_at):
+            wanted_starts.add(slot_start)
+            slot = have.get(slot_start)
             if slot is None:
-                new_slots.append(
-                    Slot(
-                        occurrence=occurrence,
-                        starts_at=starts_at,
-                        ends_at=ends_at,
-                        capacity=target,
-                    )
-                )
+                new_slots.append((occurrence_id, slot_start, slot_end, target, 0, 0))
                 continue
-            if slot.ends_at != ends_at:
-                Slot.objects.filter(pk=slot.pk).update(ends_at=ends_at)
-                stats["slots_updated"] += 1
+            if slot.ends_at != slot_end:
+                Slot.objects.filter(pk=slot.pk).update(ends_at=slot_end)
+            if slot.booked + slot.held > target:
+                clamped = True
             if slot.capacity != max(target, slot.booked + slot.held):
                 if target > slot.capacity:
-                    grown.add(occurrence.pk)
+                    grown.add(occurrence_id)
                 capacity_updates[target].append(slot.pk)
+        if clamped:
+            # Over the rule because of existing bookings: look again next run, when a
+            # cancellation may let the slot come down to the rule.
+            Occurrence.objects.filter(pk=occurrence_id).update(slot_plan="")
         orphan_slots.extend(s for start, s in have.items() if start not in wanted_starts)
 
     if new_slots:
-        Slot.objects.bulk_create(new_slots, ignore_conflicts=True, batch_size=1000)
+        _insert_ignoring_conflicts(
+            Slot, ["occurrence", "starts_at", "ends_at", "capacity", "booked", "held"], new_slots
+        )
         stats["slots_created"] += len(new_slots)
     for target, pks in capacity_updates.items():
         stats["slots_updated"] += Slot.objects.filter(pk__in=pks).update(
@@ -218,7 +277,9 @@ def _plan_slots(by_id, *, today, now, stats) -> None:
         # A slot nobody ever booked can go; one with bookings stays, closed to new bookings,
         # so the citizens already on it keep their seat and staff still see them.
         with_bookings = set(
-            Booking.objects.filter(slot__in=orphan_slots).values_list("slot_id", flat=True)
+            Booking.objects.filter(slot_id__in=[s.pk for s in orphan_slots]).values_list(
+                "slot_id", flat=True
+            )
         )
         deletable = [s.pk for s in orphan_slots if s.pk not in with_bookings and not s.held]
         if deletable:
@@ -231,9 +292,37 @@ def _plan_slots(by_id, *, today, now, stats) -> None:
         if kept:
             Slot.objects.filter(pk__in=kept).update(capacity=F("booked") + F("held"))
             stats["slots_kept_for_bookings"] += len(kept)
-    for occurrence in occurrences:
-        if occurrence.pk in grown:
-            offer_freed_seats(occurrence=occurrence, now=now)
+    for occurrence_id in grown:
+        offer_freed_seats(occurrence=Occurrence(pk=occurrence_id), now=now)
+
+
+def _insert_ignoring_conflicts(model, field_names, rows, *, batch_size=2000) -> None:
+    """INSERT … ON CONFLICT DO NOTHING with executemany (SQLite ≥ 3.24 and PostgreSQL). The
+    ORM's bulk_create spends most of its time compiling SQL per object; this is several times
+    faster for the tens of thousands of rows a full run writes, and a concurrent run that
+    inserted the same (session, date) or (occurrence, start) first is simply skipped."""
+    fields = [model._meta.get_field(name) for name in field_names]
+    ops = connection.ops
+    adapters = []
+    for field in fields:
+        internal = field.get_internal_type()
+        if internal == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif internal == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        else:
+            adapters.append(None)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"
+    prepared = [
+        tuple(adapt(v) if adapt else v for adapt, v in zip(adapters, row, strict=True))
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for index in range(0, len(prepared), batch_size):
+            cursor.executemany(sql, prepared[index : index + batch_size])
 
 
 def materialise_session(session, *, now=None) -> dict:
@@ -242,7 +331,7 @@ def materialise_session(session, *, now=None) -> dict:
     return materialise_sessions([session], now=now)
 
 
-def materialise_all(*, now=None, chunk_size: int = 200) -> dict:
+def materialise_all(*, now=None, chunk_size: int = 200, days: int | None = None) -> dict:
     """Every live session, and every unpublished one that still has dates ahead, in chunks so
     memory stays flat and one long transaction does not block bookings."""
     now = now or timezone.now()
@@ -257,7 +346,7 @@ def materialise_all(*, now=None, chunk_size: int = 200) -> dict:
     ordered = sorted(ids)
     for index in range(0, len(ordered), chunk_size):
         chunk = SessionPage.objects.filter(pk__in=ordered[index : index + chunk_size])
-        for key, value in materialise_sessions(chunk, now=now).items():
+        for key, value in materialise_sessions(chunk, now=now, days=days).items():
             totals[key] += value
     totals["sessions"] = len(ordered)
     return dict(totals)

@@ -39,6 +39,9 @@ class Occurrence(models.Model):
     cancelled_by = models.CharField(
         max_length=12, choices=CancellationSource.choices, blank=True, default=""
     )
+    # What the slots were last planned from (bookings.materialise.plan_key); a run skips the
+    # occurrence while it matches, so re-running over thousands of series stays cheap.
+    slot_plan = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -515,6 +515,8 @@ def recompute_capacity(*, occurrence: Occurrence, volunteers: int | None = None,
     Slot.objects.filter(occurrence_id=occurrence.pk).update(
         capacity=Greatest(Value(target), F("booked") + F("held"))
     )
+    # Let the next materialisation look at this date again rather than trust its stored plan.
+    Occurrence.objects.filter(pk=occurrence.pk).update(slot_plan="")
     offer_freed_seats(occurrence=occurrence, now=now)
 
 
