@@ -56,8 +56,10 @@ def is_allowed(request, scope: str) -> bool:
     return count <= limit
 
 
-def too_many_requests(request):
-    return render(request, "pages/bookings/rate_limited.html", status=429)
+def too_many_requests(request, retry_after: int = 600):
+    response = render(request, "pages/bookings/rate_limited.html", status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)):
@@ -68,7 +70,7 @@ def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             if request.method in methods and not is_allowed(request, scope):
-                return too_many_requests(request)
+                return too_many_requests(request, retry_after=_rate_for(scope)[1])
             return view(request, *args, **kwargs)
 
         return wrapper

@@ -63,6 +63,16 @@ def _remember_token(request, booking_pk: int, token: str) -> None:
     request.session["booking_tokens"] = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
 
 
+DRAFT_KEY = "booking_draft"
+DRAFT_FIELDS = ("first_name", "phone", "help_topic", "note", "mode")
+
+
+def _keep_draft(request) -> None:
+    """The chosen time was taken or closed: keep what they typed for the next time they pick,
+    so nothing is lost. Cleared as soon as a booking succeeds."""
+    request.session[DRAFT_KEY] = {k: request.POST.get(k, "")[:200] for k in DRAFT_FIELDS}
+
+
 def _submission_key(submission: str) -> str:
     return f"booking-submission:{submission}"
 
@@ -87,6 +97,7 @@ def _token_for_repeat(request, booking, submission: str) -> str | None:
 
 
 def _other_times(session, *, now, exclude_pk=None, limit=8):
+    """Free times of the same session, soonest first, to offer instead of one that is gone."""
     return [
         slot
         for slot in selectors.bookable_slots(session=session, now=now, limit=limit + 1)
@@ -136,9 +147,12 @@ def book(request, slot_id: int):
                 )
             except SlotFull as error:
                 problem, full = error.message, True
+                _keep_draft(request)
             except BookingError as error:
                 problem = error.message
+                _keep_draft(request)
             else:
+                request.session.pop(DRAFT_KEY, None)
                 if submission:
                     cache.set(
                         _submission_key(submission),
@@ -149,18 +163,21 @@ def book(request, slot_id: int):
                 return redirect("bookings:confirmation", booking_id=booking.pk)
         submission = submission or secrets.token_urlsafe(16)
     else:
-        form = BookingForm(topics=topics, modes=modes)
+        form = BookingForm(initial=request.session.get(DRAFT_KEY), topics=topics, modes=modes)
         submission = secrets.token_urlsafe(16)
-        bookable = {s.pk for s in selectors.bookable_slots(session=session, now=now)}
-        if slot.pk not in bookable:
-            slot.refresh_from_db()
-            full = (
-                slot.free == 0
-                and slot.occurrence.status == OccurrenceStatus.SCHEDULED
-                and slot.starts_at > now
-            )
-            problem = SlotFull.default_message if full else BookingClosed.default_message
 
+    free_slots = selectors.bookable_slots(session=session, now=now)
+    if request.method == "GET" and slot.pk not in {s.pk for s in free_slots}:
+        slot.refresh_from_db()
+        full = (
+            slot.free == 0
+            and slot.occurrence.status == OccurrenceStatus.SCHEDULED
+            and slot.starts_at > now
+        )
+        problem = SlotFull.default_message if full else BookingClosed.default_message
+    others = [s for s in free_slots if s.pk != slot.pk]
+    # The waiting list is for a full session; if other times that day are free, offer those.
+    same_day_free = any(s.occurrence_id == slot.occurrence_id for s in others)
     context = {
         "slot": slot,
         "occurrence": slot.occurrence,
@@ -170,10 +187,10 @@ def book(request, slot_id: int):
         "submission": submission,
         "problem": problem,
         "full": full,
-        "other_times": _other_times(session, now=now, exclude_pk=slot.pk) if problem else [],
+        "other_times": others[:8] if problem else [],
         "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
     }
-    if full:
+    if full and not same_day_free:
         initial = {}
         if request.method == "POST":
             initial = {k: request.POST.get(k, "") for k in ("first_name", "phone")}

@@ -222,3 +222,32 @@ def test_drop_in_and_unknown_slots_are_404(client, hotspot):
     if slot is not None:
         assert client.get(book_url(slot)).status_code == 404
     assert client.get(reverse("bookings:book", args=[999999])).status_code == 404
+
+
+def test_a_taken_time_offers_the_other_times_that_day_and_keeps_what_was_typed(client, session):
+    free = bookable_slots(session=session)
+    # The first time of a day that has more free times (today may have only one left).
+    slot = next(
+        s
+        for s, after in zip(free, free[1:], strict=False)
+        if after.occurrence_id == s.occurrence_id
+    )
+    Slot.objects.filter(pk=slot.pk).update(booked=2)
+    response = client.post(book_url(slot), form_data(note="Ny telefon"))
+    html = response.content.decode()
+    assert str(SlotFull.default_message) in html
+    assert reverse("bookings:waitlist", args=[slot.occurrence_id]) not in html
+    other = [s for s in bookable_slots(session=slot.occurrence.session) if s.pk != slot.pk][0]
+    assert other.occurrence_id == slot.occurrence_id
+    assert book_url(other) in html
+    # The next form is already filled in with what they typed.
+    html = client.get(book_url(other)).content.decode()
+    assert 'value="Bodil"' in html and "Ny telefon" in html
+    assert client.post(book_url(other), form_data()).status_code == 302
+    assert "booking_draft" not in client.session
+
+
+def test_rate_limited_pages_say_when_to_come_back(client, settings, slot):
+    settings.BOOKING_RATE_LIMITS = {"book": "0/600", "lookup": "100/600"}
+    response = client.post(book_url(slot), form_data())
+    assert response.status_code == 429 and response["Retry-After"] == "600"
