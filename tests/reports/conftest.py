@@ -1,0 +1,63 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+import sms
+
+# Monday 2 March 2026, 12:00 Copenhagen. Factory sessions run Tuesdays 10–12 from January 2026,
+# in 30-minute slots of 2 seats.
+NOW = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sms_outbox():
+    sms.outbox = []
+    yield sms.outbox
+    sms.outbox = []
+
+
+@pytest.fixture
+def now():
+    return NOW
+
+
+def book(slot, phone, *, channel="staff", mode="in_person", name="Bodil", now=NOW):
+    from bookings import services
+
+    return services.book_slot(
+        slot_id=slot.pk, first_name=name, phone=phone, channel=channel, mode=mode, now=now
+    )
+
+
+def slots_of(session, day):
+    from bookings.models import Slot
+
+    return list(Slot.objects.filter(occurrence__session=session, occurrence__date=day))
+
+
+class World:
+    """Two organisations; the first has two hotspots, each with a Tuesday session."""
+
+
+@pytest.fixture
+def world(home, now):
+    from bookings.materialise import materialise_session
+    from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
+
+    w = World()
+    w.org = make_organisation("Aarhus Kommune")
+    w.other_org = make_organisation("Odense Kommune")
+    w.hotspot_a = make_hotspot(w.org, "Hovedbiblioteket")
+    w.hotspot_b = make_hotspot(w.org, "Borgerservice Syd")
+    w.other_hotspot = make_hotspot(w.other_org, "Odense Bibliotek")
+    w.session_a = make_session(w.hotspot_a, offers_video=True, offers_phone=True)
+    w.session_b = make_session(w.hotspot_b, offers_video=True, offers_phone=True)
+    w.other_session = make_session(w.other_hotspot, offers_video=True, offers_phone=True)
+    for session in (w.session_a, w.session_b, w.other_session):
+        materialise_session(session, now=now)
+    w.coordinator = make_staff_user(w.org, "koordinator", role="coordinators_group")
+    w.editor = make_staff_user(w.org, "redaktoer", role="editors_group")
+    w.other_coordinator = make_staff_user(w.other_org, "odense", role="coordinators_group")
+    # Tuesdays 3, 10 and 17 March 2026.
+    w.day1, w.day2, w.day3 = (now.date() + timedelta(days=d) for d in (1, 8, 15))
+    return w
