@@ -86,6 +86,10 @@ class Message(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="sms_message_due"),
+            # Webhook and status-callback look-ups. The partial unique constraint above does not
+            # serve "provider_sid = %s" on SQLite (the planner cannot prove sid <> ''), and a
+            # table scan per inbound text grows with the log.
+            models.Index(fields=["provider_sid"], name="sms_message_provider_sid"),
         ]
 
     def __str__(self) -> str:

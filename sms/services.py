@@ -75,7 +75,29 @@ def is_opted_out(phone: str) -> bool:
 # --- outbox --------------------------------------------------------------------------------
 
 
-def _enqueue_send(message_id: int, *, run_after=None) -> None:
+def _tasks_share_the_database() -> bool:
+    from .tasks import send_message
+
+    return type(send_message.get_backend()).__module__.startswith("django_tasks_db")
+
+
+def _enqueue_after_commit(enqueue) -> None:
+    """Hand work to the task queue once the rows it needs are committed. With the database task
+    backend the task row simply joins the caller's transaction: both commit or neither, and it
+    is one commit instead of two (SQLite serialises writers, so that halves the lock waits on
+    the webhook). Other backends (RQ, Celery) must wait for the commit, or a fast worker could
+    look for a row that is not there yet."""
+    if not _tasks_share_the_database():
+        transaction.on_commit(enqueue)
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failed enqueue must not poison the caller
+            enqueue(raise_errors=True)
+    except Exception:
+        logger.exception("Could not enqueue with the transaction; the periodic job will")
+
+
+def _enqueue_send(message_id: int, *, run_after=None, raise_errors=False) -> None:
     from .tasks import send_message
 
     try:
@@ -86,6 +108,8 @@ def _enqueue_send(message_id: int, *, run_after=None) -> None:
         else:
             send_message.enqueue(message_id)
     except Exception:
+        if raise_errors:
+            raise
         # The row is safe in the outbox; the periodic job enqueues it again.
         logger.exception("Could not enqueue SMS %s", message_id)
 
@@ -115,7 +139,7 @@ def queue_sms(
         in_reply_to=in_reply_to,
     )
     if not opted_out:
-        transaction.on_commit(lambda: _enqueue_send(message.pk))
+        _enqueue_after_commit(lambda **kw: _enqueue_send(message.pk, **kw))
     return message
 
 
@@ -298,12 +322,14 @@ def requeue_due_messages(*, now=None) -> dict:
 # --- inbound -------------------------------------------------------------------------------
 
 
-def _enqueue_process(message_id: int) -> None:
+def _enqueue_process(message_id: int, *, raise_errors=False) -> None:
     from .tasks import process_inbound
 
     try:
         process_inbound.enqueue(message_id)
     except Exception:
+        if raise_errors:
+            raise
         logger.exception("Could not enqueue inbound SMS %s", message_id)
 
 
@@ -338,7 +364,7 @@ def receive_inbound(
                 simulated=simulated,
                 created_at=now,
             )
-            transaction.on_commit(lambda: _enqueue_process(message.pk))
+            _enqueue_after_commit(lambda **kw: _enqueue_process(message.pk, **kw))
     except IntegrityError:
         # The same MessageSid raced us from a parallel request.
         return Message.objects.get(direction=Direction.IN, provider_sid=sid), False

@@ -189,6 +189,12 @@ def booking_message(booking, event: str, **context) -> str:
     reminder_day_before, reminder_before_start."""
     language = language_of(getattr(booking, "language", "da"))
     slot = context.get("slot") or booking.slot
+    if slot.occurrence.meeting_service_id:
+        # Caseworker meetings carry what their mode needs (address, join link, "we call you"):
+        # their texts live in the meetings app.
+        from meetings.texts import meeting_message
+
+        return meeting_message(booking, event, **context)
     values = {
         "place": shorten(context.get("place") or place_of_slot(slot), PLACE_MAX),
         "when": when(slot.starts_at, language),

@@ -294,3 +294,25 @@ def test_failing_provider_never_loses_or_duplicates_a_booking(
     confirmation.refresh_from_db()
     assert confirmation.status == Status.FAILED
     assert Booking.objects.filter(phone=PHONE).count() == 1
+
+
+@pytest.fixture
+def database_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("database_tasks")
+def test_with_the_database_task_backend_the_task_row_shares_the_transaction():
+    from django_tasks_db.models import DBTaskResult
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.queue_sms(to=PHONE, body="rolled back", purpose="test")
+        assert DBTaskResult.objects.count() == 1  # written with the outbox row…
+        raise RuntimeError
+    assert DBTaskResult.objects.count() == 0  # …and gone with it
+    with transaction.atomic():
+        message = services.queue_sms(to=PHONE, body="kept", purpose="test")
+    [task] = DBTaskResult.objects.all()
+    assert task.task_path == "sms.tasks.send_message"
+    assert task.args_kwargs["args"] == [message.pk]
