@@ -1,6 +1,7 @@
 """The booking engine's data. Invariants live in the database (CHECK and unique constraints), so
 they hold whichever process, thread or channel writes: web, SMS, staff or a periodic job."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +22,28 @@ class CancellationSource(models.TextChoices):
 class Occurrence(models.Model):
     """One concrete session on one date, materialised from the session's rule."""
 
+    # Exactly one source: a session date (hotspots) or a 1:1 caseworker meeting time (meetings
+    # app, capacity 1). Code that needs the source's rules (modes, cut-offs) reads `.source`.
     session = models.ForeignKey(
-        "hotspots.SessionPage", on_delete=models.CASCADE, related_name="occurrences"
+        "hotspots.SessionPage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="occurrences",
+    )
+    meeting_service = models.ForeignKey(
+        "meetings.MeetingServicePage",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="occurrences",
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     date = models.DateField(_("date"))
     starts_at = models.DateTimeField(_("starts at"))
@@ -51,6 +72,16 @@ class Occurrence(models.Model):
         verbose_name_plural = _("occurrences")
         constraints = [
             models.UniqueConstraint(fields=["session", "date"], name="occurrence_one_per_day"),
+            models.UniqueConstraint(
+                fields=["meeting_service", "caseworker", "starts_at"],
+                condition=Q(meeting_service__isnull=False),
+                name="occurrence_one_meeting_per_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(session__isnull=False) & Q(meeting_service__isnull=True))
+                | (Q(session__isnull=True) & Q(meeting_service__isnull=False)),
+                name="occurrence_exactly_one_source",
+            ),
             models.CheckConstraint(
                 condition=Q(starts_at__lt=F("ends_at")), name="occurrence_starts_before_end"
             ),
@@ -58,7 +89,13 @@ class Occurrence(models.Model):
         indexes = [models.Index(fields=["starts_at"], name="occurrence_starts_at")]
 
     def __str__(self) -> str:
-        return f"{self.session_id} {self.date}"
+        return f"{self.session_id or self.meeting_service_id} {self.date}"
+
+    @property
+    def source(self):
+        """The page whose rules apply: offered_modes, booking_opens_days,
+        booking_cutoff_minutes, live, title."""
+        return self.session if self.session_id else self.meeting_service
 
     @property
     def is_cancelled(self) -> bool:
@@ -76,6 +113,16 @@ class Slot(models.Model):
     capacity = models.PositiveIntegerField(_("seats"))
     booked = models.PositiveIntegerField(_("booked"), default=0)
     held = models.PositiveIntegerField(_("held for the waiting list"), default=0)
+    # Caseworker meetings only (a copy of occurrence.caseworker): one row then holds caseworker,
+    # time and `booked`, so the database itself can refuse two booked meetings of one caseworker
+    # at the same time (PostgreSQL exclusion constraint / SQLite trigger, migration 0003).
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["starts_at"]

@@ -7,6 +7,11 @@ from django.utils import timezone, translation
 
 def notify_booking_event(booking, event: str, **context) -> None:
     """event: confirmed, cancelled, moved, mode_switched, session_cancelled."""
+    if booking.slot.occurrence.meeting_service_id:
+        # Caseworker meetings: the caseworker is told too (meetings.services.notify_caseworker).
+        from meetings.services import notify_caseworker
+
+        notify_caseworker(booking, event, **context)
     if not booking.phone:
         return  # booked by staff for someone without a mobile: staff tell them in person
     from sms.services import queue_sms

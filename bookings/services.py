@@ -122,7 +122,9 @@ def _help_topic_id(help_topic):
 
 def _get_slot(slot_id) -> Slot:
     try:
-        return Slot.objects.select_related("occurrence__session").get(pk=slot_id)
+        return Slot.objects.select_related(
+            "occurrence__session", "occurrence__meeting_service"
+        ).get(pk=slot_id)
     except (Slot.DoesNotExist, ValueError, TypeError) as error:
         raise InvalidBookingInput(
             _("We could not find that time. It may have been moved. Please choose again.")
@@ -134,7 +136,7 @@ def _check_bookable(slot: Slot, *, staff: bool, now) -> None:
     before the start. Staff may still book a citizen who phones in after the cut-off, but never
     into the past."""
     occurrence = slot.occurrence
-    session = occurrence.session
+    session = occurrence.source
     if occurrence.status == OccurrenceStatus.CANCELLED or not session.live:
         raise OccurrenceCancelled()
     if slot.starts_at <= now:
@@ -147,8 +149,15 @@ def _check_bookable(slot: Slot, *, staff: bool, now) -> None:
         raise BookingNotOpenYet()
 
 
-def _check_mode(session, mode: str) -> None:
-    if mode not in Mode.values or mode not in session.offered_modes:
+def _modes(source, occurrence) -> list[str]:
+    # A caseworker meeting time may narrow its service's modes (no location: no in person).
+    if occurrence is not None and hasattr(source, "modes_for"):
+        return source.modes_for(occurrence)
+    return source.offered_modes
+
+
+def _check_mode(session, mode: str, occurrence=None) -> None:
+    if mode not in Mode.values or mode not in _modes(session, occurrence):
         raise ModeNotOffered()
 
 
@@ -163,7 +172,17 @@ def _existing_booking(phone: str, occurrence_id, *, exclude_pk=None) -> Booking 
     return queryset.select_related("slot").first()
 
 
-def _take_seat(slot_id) -> bool:
+def _take_seat(slot_id, *, meeting=False) -> bool:
+    if meeting:
+        # A caseworker meeting slot: the database refuses it (exclusion constraint / trigger,
+        # migration 0003_meetings) when the caseworker already has an overlapping booked
+        # meeting. For the citizen that time is simply taken. The savepoint keeps the outer
+        # transaction usable on PostgreSQL.
+        try:
+            with transaction.atomic():
+                return _take_seat(slot_id)
+        except IntegrityError:
+            return False
     return bool(
         Slot.objects.filter(pk=slot_id, capacity__gt=F("booked") + F("held")).update(
             booked=F("booked") + 1
@@ -196,9 +215,9 @@ def _record(booking: Booking, kind: str, *, actor: str, now, from_mode="", to_mo
 
 
 def _refetch(booking: Booking) -> Booking:
-    return Booking.objects.select_related("slot__occurrence__session", "help_topic").get(
-        pk=booking.pk
-    )
+    return Booking.objects.select_related(
+        "slot__occurrence__session", "slot__occurrence__meeting_service", "help_topic"
+    ).get(pk=booking.pk)
 
 
 # --- booking -------------------------------------------------------------------------------
@@ -228,7 +247,7 @@ def book_slot(
     help_topic_id = _help_topic_id(help_topic)
     slot = _get_slot(slot_id)
     _check_bookable(slot, staff=channel == Channel.STAFF, now=now)
-    _check_mode(slot.occurrence.session, mode)
+    _check_mode(slot.occurrence.source, mode, slot.occurrence)
 
     existing = _existing_booking(phone, slot.occurrence_id)
     if existing is not None:
@@ -237,7 +256,7 @@ def book_slot(
     token = tokens.new_manage_token()
     try:
         with transaction.atomic():
-            if not _take_seat(slot.pk):
+            if not _take_seat(slot.pk, meeting=slot.caseworker_id is not None):
                 raise SlotFull()
             if not _occurrence_still_scheduled(slot.occurrence_id):
                 raise OccurrenceCancelled()
@@ -313,10 +332,11 @@ def move_booking(
         return booking
     _check_bookable(target, staff=actor == Actor.STAFF, now=now)
     new_mode = mode or booking.mode
-    session = target.occurrence.session
-    if mode is None and new_mode not in session.offered_modes:
-        new_mode = session.offered_modes[0]
-    _check_mode(session, new_mode)
+    session = target.occurrence.source
+    modes = _modes(session, target.occurrence)
+    if mode is None and new_mode not in modes and modes:
+        new_mode = modes[0]
+    _check_mode(session, new_mode, target.occurrence)
     existing = _existing_booking(booking.phone, target.occurrence_id, exclude_pk=booking.pk)
     if existing is not None:
         raise AlreadyBooked(booking=existing)
@@ -325,7 +345,7 @@ def move_booking(
     previous_mode = booking.mode
     try:
         with transaction.atomic():
-            if not _take_seat(target.pk):
+            if not _take_seat(target.pk, meeting=target.caseworker_id is not None):
                 raise SlotFull()
             if not _occurrence_still_scheduled(target.occurrence_id):
                 raise OccurrenceCancelled()
@@ -363,15 +383,15 @@ def switch_mode(*, booking: Booking, mode, actor=Actor.CITIZEN, now=None) -> Boo
     if booking.status != BookingStatus.CONFIRMED:
         raise NotChangeable()
     slot = booking.slot
-    session = slot.occurrence.session
-    _check_mode(session, mode)
+    session = slot.occurrence.source
+    _check_mode(session, mode, slot.occurrence)
     if mode == booking.mode:
         return booking
     if slot.starts_at <= now:
         raise BookingClosed()
-    if actor == Actor.CITIZEN and now > slot.starts_at - timedelta(
-        minutes=session.booking_cutoff_minutes
-    ):
+    # Meetings have their own cut-off for changing mode (MeetingServicePage).
+    cutoff = getattr(session, "mode_change_cutoff_minutes", session.booking_cutoff_minutes)
+    if actor == Actor.CITIZEN and now > slot.starts_at - timedelta(minutes=cutoff):
         raise BookingClosed()
     previous = booking.mode
     changed = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
@@ -509,6 +529,8 @@ def recompute_capacity(*, occurrence: Occurrence, volunteers: int | None = None,
     """Apply the session's capacity rule to every slot of the occurrence. Capacity never goes
     below the seats already taken (booked + held): lowering it only stops new bookings, it never
     drops one. Extra seats go to the waiting list first."""
+    if occurrence.session_id is None:
+        return  # a caseworker meeting: always one seat
     if volunteers is None:
         volunteers = volunteer_counts([occurrence.pk]).get(occurrence.pk, 0)
     target = target_capacity(occurrence.session, volunteers=volunteers)
@@ -597,7 +619,9 @@ def offer_freed_seats(*, occurrence: Occurrence, now=None) -> int:
     """Offer every free seat of the occurrence to the next phones on its waiting list, holding
     the seat until the offer runs out. Returns the number of offers sent."""
     now = now or timezone.now()
-    occurrence = Occurrence.objects.select_related("session").get(pk=occurrence.pk)
+    occurrence = Occurrence.objects.select_related("session", "meeting_service").get(
+        pk=occurrence.pk
+    )
     if occurrence.status == OccurrenceStatus.CANCELLED:
         return 0
     waiting = list(
@@ -605,7 +629,7 @@ def offer_freed_seats(*, occurrence: Occurrence, now=None) -> int:
     )
     if not waiting:
         return 0
-    cutoff = timedelta(minutes=occurrence.session.booking_cutoff_minutes)
+    cutoff = timedelta(minutes=occurrence.source.booking_cutoff_minutes)
     offers = 0
     slots = Slot.objects.filter(
         occurrence=occurrence, starts_at__gt=now + cutoff, capacity__gt=F("booked") + F("held")
@@ -669,7 +693,7 @@ def accept_waitlist_offer(*, phone, now=None) -> Booking:
     )
     if not converted:
         raise NoWaitlistOffer()
-    session = slot.occurrence.session
+    session = slot.occurrence.source
     token = tokens.new_manage_token()
     booking = Booking.objects.create(
         slot=slot,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("frivillig/", include("volunteers.urls")),
     path("", include("hotspots.urls")),
     path("", include("bookings.urls")),
+    path("", include("meetings.urls")),
 ]
 
 if settings.DEBUG:

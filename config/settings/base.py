@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "sms",
     "crisis",
     "reports",
+    "meetings",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -215,3 +216,12 @@ LOGGING = {
         "wagtail": {"level": "WARNING"},
     },
 }
+
+# Caseworker meetings: video provider ("jitsi", "external" or "fake"; see meetings/video.py).
+VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "fake")
+JITSI_BASE_URL = os.environ.get("JITSI_BASE_URL", "")
+JITSI_APP_ID = os.environ.get("JITSI_APP_ID", "")
+JITSI_APP_SECRET = os.environ.get("JITSI_APP_SECRET", "")
+VIDEO_EXTERNAL_URL = os.environ.get("VIDEO_EXTERNAL_URL", "")
+# Citizens may open the join page this long before the meeting starts.
+MEETING_JOIN_EARLY_MINUTES = 15

@@ -16,6 +16,13 @@ _missing = [
     )
     if not value
 ]
+# A Jitsi without its JWT settings would silently give citizens rooms anyone can open.
+if VIDEO_PROVIDER == "jitsi":  # noqa: F405
+    _missing += [
+        name
+        for name in ("JITSI_BASE_URL", "JITSI_APP_ID", "JITSI_APP_SECRET")
+        if not globals().get(name)
+    ]
 if _missing:
     raise ImproperlyConfigured(
         "Digihjælp cannot start in production without these environment variables: "

@@ -1,0 +1,197 @@
+"""Citizen pages for meetings: book a time on a service page, the manage page for a meeting
+(reached through bookings' /b/<token>/), and the video join page /m/<token>/.
+
+Rules about seats, cut-offs and modes are the booking engine's; these views translate HTTP."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bookings import selectors as booking_selectors
+from bookings.errors import AlreadyBooked, BookingError
+from bookings.models import BookingStatus, Slot
+from bookings.ratelimit import rate_limited
+from bookings.views import _language, _remember_token
+
+from . import selectors, services
+from .forms import MEETING_MODE_LABELS, MeetingBookingForm, MeetingModeForm
+
+
+def _meeting_slot(slot_id):
+    slot = get_object_or_404(
+        Slot.objects.select_related(
+            "occurrence__meeting_service", "occurrence__meeting_time__location"
+        ),
+        pk=slot_id,
+        occurrence__meeting_service__isnull=False,
+    )
+    service = slot.occurrence.meeting_service
+    if not service.live:
+        raise Http404
+    return slot, service
+
+
+def _modes(slot, service):
+    return service.modes_for(slot.occurrence)
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("book")
+def book(request, slot_id: int):
+    slot, service = _meeting_slot(slot_id)
+    modes = _modes(slot, service)
+    problem = ""
+    if request.method == "POST":
+        form = MeetingBookingForm(request.POST, modes=modes)
+        if form.is_valid():
+            try:
+                booking = services.book_meeting(
+                    slot_id=slot.pk,
+                    first_name=form.cleaned_data["first_name"],
+                    phone=form.cleaned_data["phone"],
+                    mode=form.cleaned_data["mode"],
+                    language=_language(),
+                )
+            except AlreadyBooked as error:
+                problem = _("You already have this time. We sent you an SMS with the details.")
+                if error.booking is not None:
+                    problem = error.message
+            except BookingError as error:
+                problem = error.message
+            else:
+                _remember_token(request, booking.pk, booking.manage_token)
+                return redirect("meetings:done", booking_id=booking.pk)
+    else:
+        form = MeetingBookingForm(modes=modes)
+    return render(
+        request,
+        "pages/meetings/book.html",
+        {
+            "slot": slot,
+            "service": service,
+            "location": getattr(slot.occurrence.meeting_time, "location", None),
+            "form": form,
+            "problem": problem,
+            "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+        },
+    )
+
+
+def _context(booking, token, *, now=None):
+    now = now or timezone.now()
+    slot = booking.slot
+    service = slot.occurrence.meeting_service
+    meeting_time = getattr(slot.occurrence, "meeting_time", None)
+    room = services.room_for_booking(booking) if booking.is_confirmed else None
+    return {
+        "booking": booking,
+        "slot": slot,
+        "service": service,
+        "token": token,
+        "location": meeting_time.location if meeting_time else None,
+        "mode_label": MEETING_MODE_LABELS.get(booking.mode, booking.mode),
+        "join_path": services.join_path(room) if room else "",
+        "is_future": slot.starts_at > now,
+    }
+
+
+def done(request, booking_id: int):
+    token = request.session.get("booking_tokens", {}).get(str(booking_id))
+    booking = booking_selectors.booking_for_token(token) if token else None
+    if booking is None or booking.pk != booking_id:
+        return render(request, "pages/bookings/confirmation_gone.html", status=404)
+    return render(request, "pages/meetings/done.html", _context(booking, token))
+
+
+def manage(request, token: str, booking):
+    """The manage page for a meeting; bookings.views.manage hands meetings over to this."""
+    now = timezone.now()
+    context = _context(booking, token, now=now)
+    service = context["service"]
+    changeable = booking.status == BookingStatus.CONFIRMED and context["is_future"]
+    context["changeable"] = changeable
+    modes = [m for m in service.modes_for(booking.slot.occurrence) if m != booking.mode]
+    if changeable and modes:
+        from datetime import timedelta
+
+        cutoff = booking.slot.starts_at - timedelta(minutes=service.mode_change_cutoff_minutes)
+        context["mode_cutoff"] = cutoff
+        if now <= cutoff:
+            context["mode_form"] = MeetingModeForm(modes=modes)
+    return render(request, "pages/meetings/manage.html", context)
+
+
+@require_POST
+@rate_limited("lookup")
+def switch_mode(request, token: str):
+    booking = booking_selectors.booking_for_token(token)
+    if booking is None or not booking.slot.occurrence.meeting_service_id:
+        return render(request, "pages/bookings/manage_not_found.html", status=404)
+    service = booking.slot.occurrence.meeting_service
+    form = MeetingModeForm(request.POST, modes=service.modes_for(booking.slot.occurrence))
+    if not form.is_valid():
+        messages.error(request, _("Please choose how you want to meet."))
+    else:
+        try:
+            services.switch_meeting_mode(booking=booking, mode=form.cleaned_data["mode"])
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Done. You now meet by: %(mode)s. We have sent you an SMS.")
+                % {"mode": MEETING_MODE_LABELS[form.cleaned_data["mode"]]},
+            )
+    return redirect("bookings:manage", token=token)
+
+
+def _room_state(room, now):
+    if room is None:
+        return "unknown"
+    booking = room.booking
+    if booking.status != BookingStatus.CONFIRMED or booking.mode != "video":
+        return "closed"
+    if now < room.valid_from:
+        return "early"
+    if now > room.valid_until:
+        return "over"
+    return "open"
+
+
+@rate_limited("lookup", methods=("GET",))
+def join(request, token: str):
+    """Plain steps, a camera/microphone check, a phone fallback; the way in only opens in the
+    meeting's window. GET never changes anything; going in is a POST."""
+    room = selectors.room_for_token(token)
+    if room is None:
+        return render(request, "pages/meetings/join_not_found.html", status=404)
+    now = timezone.now()
+    state = _room_state(room, now)
+    if request.method == "POST":
+        if state != "open":
+            return redirect("meetings:join", token=token)
+        url = services.provider_url(
+            room, moderator=False, display_name=room.booking.first_name or _("Citizen")
+        )
+        return HttpResponseRedirect(url)
+    booking = room.booking
+    organisation = booking.slot.occurrence.meeting_service.get_parent().specific
+    response = render(
+        request,
+        "pages/meetings/join.html",
+        {
+            "room": room,
+            "booking": booking,
+            "service": booking.slot.occurrence.meeting_service,
+            "slot": booking.slot,
+            "state": state,
+            "organisation": organisation,
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
