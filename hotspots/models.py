@@ -211,7 +211,7 @@ class OrganisationPage(KnownAncestorsMixin, Page):
         FieldRowPanel([FieldPanel("phone"), FieldPanel("website")]),
     ]
     parent_page_types = ["hotspots.HomePage"]
-    subpage_types = ["hotspots.HotspotPage"]
+    subpage_types = ["hotspots.HotspotPage", "meetings.MeetingServicePage"]
     template = "pages/hotspots/organisation_page.html"
     # A copy is a new tenant: it gets its own groups and collection when it is saved.
     exclude_fields_in_copy = [
