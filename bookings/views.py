@@ -291,6 +291,12 @@ def manage(request, token: str):
     booking, not_found = _booking_or_kind_404(request, token)
     if not_found:
         return not_found
+    if booking.slot.occurrence.meeting_service_id:
+        # A caseworker meeting: same link, its own page (mode switch with the meeting's
+        # cut-off, join link, where or how to meet).
+        from meetings.views import manage as manage_meeting
+
+        return manage_meeting(request, token, booking)
     now = timezone.now()
     context = _booking_context(booking, token, now=now)
     session = context["session"]
