@@ -1,5 +1,7 @@
 """Staff views for the SMS channel, registered in the Wagtail admin by wagtail_hooks.py."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -53,7 +55,7 @@ def simulator(request):
         raise PermissionDenied
     context = _simulator_context(request, admin=True)
     if request.method == "POST" and context["phone"]:
-        return redirect(f"{request.path}?phone={context['phone']}")
+        return redirect(f"{request.path}?{urlencode({'phone': context['phone']})}")
     return render(request, "pages/sms/admin/simulator.html", context)
 
 
@@ -63,7 +65,7 @@ def public_simulator(request):
         raise Http404
     context = _simulator_context(request, admin=False)
     if request.method == "POST" and context["phone"]:
-        return redirect(f"{request.path}?phone={context['phone']}")
+        return redirect(f"{request.path}?{urlencode({'phone': context['phone']})}")
     return render(request, "pages/sms/simulator.html", context)
 
 

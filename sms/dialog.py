@@ -60,7 +60,7 @@ class Offer:
 
 class World(Protocol):
     def find_offers(self, *, place_code: str | None, limit: int) -> Outcome: ...
-    def book(self, *, slot_id: int, language: str) -> Outcome: ...
+    def book(self, *, slot_id: int, language: str, mode: str | None = None) -> Outcome: ...
     def cancel_next(self) -> Outcome: ...
     def move_offers(self, *, limit: int) -> Outcome: ...
     def move(self, *, slot_id: int) -> Outcome: ...
@@ -122,6 +122,7 @@ class Parsed:
     intent: str | None
     number: int | None = None
     place_code: str | None = None
+    mode: str | None = None
 
 
 _FOUR_DIGITS = re.compile(r"^[0-9]{4}$")
@@ -135,6 +136,14 @@ def parse(text: str) -> Parsed:
     if not words:
         return Parsed(None)
     first = words[0]
+    if first.isdigit() and len(first) <= 2 and len(words) >= 2:
+        # Answer to a caseworker's meeting invitation (meetings app): "1 VIDEO", "2 telefon",
+        # "3 fremmøde" = take offer 1 and meet that way.
+        mode = match_keyword(words[1])
+        if mode is None and len(words) >= 3:
+            mode = match_keyword(words[1] + words[2])
+        if mode in ("video", "phone", "in_person"):
+            return Parsed("choose", number=int(first), mode=mode)
     if first.isdigit() and len(words) == 1:
         if _FOUR_DIGITS.match(first):
             return Parsed("list", place_code=first)  # a bare poster code or postcode
@@ -237,7 +246,7 @@ def _respond(state: dict | None, text: str, now: datetime, *, world: World):
             _remember_offers(state, offers, "book")
             reply = say("offers", lines=_offer_lines(offers, lang))
     elif parsed.intent == "choose":
-        reply = _choose(state, parsed.number, lang, world, actions)
+        reply = _choose(state, parsed.number, lang, world, actions, mode=parsed.mode)
     elif parsed.intent == "cancel":
         outcome = world.cancel_next()
         actions.append(("cancel", outcome.code))
@@ -264,7 +273,7 @@ def _respond(state: dict | None, text: str, now: datetime, *, world: World):
     return state, reply, actions
 
 
-def _choose(state: dict, number: int, lang: str, world: World, actions) -> str | None:
+def _choose(state: dict, number: int, lang: str, world: World, actions, mode=None) -> str | None:
     offers = state.get("offers") or []
     if not 1 <= number <= len(offers):
         actions.append(("choose", "no_such_offer"))
@@ -274,7 +283,10 @@ def _choose(state: dict, number: int, lang: str, world: World, actions) -> str |
         outcome = world.move(slot_id=slot_id)
         actions.append(("move", outcome.code))
     else:
-        outcome = world.book(slot_id=slot_id, language=lang)
+        if mode is None:
+            outcome = world.book(slot_id=slot_id, language=lang)
+        else:
+            outcome = world.book(slot_id=slot_id, language=lang, mode=mode)
         actions.append(("book", outcome.code))
     if outcome.ok or outcome.code == "already_booked":
         _remember_offers(state, [], "")

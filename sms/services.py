@@ -535,6 +535,8 @@ class DatabaseWorld:
         from bookings.models import Slot
 
         slot = Slot.objects.select_related("occurrence__session").filter(pk=slot_id).first()
+        if slot is not None and slot.occurrence.meeting_service_id:
+            return self._meeting_offers(slot, exclude=(slot_id, *exclude))
         hotspots = [slot.occurrence.session.hotspot] if slot else None
         return [
             self._offer(s)
@@ -542,6 +544,18 @@ class DatabaseWorld:
                 hotspots=hotspots, limit=dialog.MAX_OFFERS, exclude=(slot_id, *exclude)
             )
         ]
+
+    def _meeting_offers(self, slot, *, exclude=()) -> list[dialog.Offer]:
+        # Caseworker meetings (meetings app) have no hotspot: other free times of the same
+        # meeting service instead.
+        from meetings.selectors import bookable_meeting_slots
+
+        slots = bookable_meeting_slots(
+            service=slot.occurrence.meeting_service,
+            now=self.now,
+            limit=dialog.MAX_OFFERS + len(exclude),
+        )
+        return [self._offer(s) for s in slots if s.pk not in set(exclude)][: dialog.MAX_OFFERS]
 
     def _failure(self, error) -> dialog.Outcome:
         from bookings.errors import AlreadyBooked
@@ -575,7 +589,7 @@ class DatabaseWorld:
         offers = [self._offer(s) for s in self._slots(hotspots=hotspots, limit=limit)]
         return dialog.Outcome(data={"offers": offers})
 
-    def book(self, *, slot_id, language) -> dialog.Outcome:
+    def book(self, *, slot_id, language, mode=None) -> dialog.Outcome:
         from bookings.errors import BookingError, SlotFull
         from bookings.models import Slot
         from bookings.services import book_slot
@@ -583,8 +597,18 @@ class DatabaseWorld:
         slot = Slot.objects.select_related("occurrence__session").filter(pk=slot_id).first()
         if slot is None:
             return dialog.Outcome("cannot_book")
-        modes = slot.occurrence.session.offered_modes
-        mode = "in_person" if "in_person" in modes or not modes else modes[0]
+        source = slot.occurrence.source
+        modes = (
+            source.modes_for(slot.occurrence)
+            if hasattr(source, "modes_for")
+            else source.offered_modes
+        )
+        if mode is not None and mode not in modes:
+            # "1 VIDEO" to a meeting invitation (meetings app) where that time has no video.
+            names = ", ".join(texts.mode_name(m, language) for m in modes)
+            return dialog.Outcome("mode_not_offered", {"modes": names})
+        if mode is None:
+            mode = "in_person" if "in_person" in modes or not modes else modes[0]
         try:
             booking = book_slot(
                 slot_id=slot_id,
@@ -619,6 +643,9 @@ class DatabaseWorld:
         booking = self._next_booking()
         if booking is None:
             return dialog.Outcome("no_booking")
+        if booking.slot.occurrence.meeting_service_id:
+            offers = self._meeting_offers(booking.slot, exclude=(booking.slot_id,))
+            return dialog.Outcome(data={"offers": offers})
         hotspot = booking.slot.occurrence.session.hotspot
         slots = self._slots(hotspots=[hotspot], limit=limit, exclude=(booking.slot_id,))
         return dialog.Outcome(data={"offers": [self._offer(s) for s in slots]})
@@ -653,7 +680,12 @@ class DatabaseWorld:
         try:
             switch_mode(booking=booking, mode=mode, actor="citizen", now=self.now)
         except ModeNotOffered:
-            offered = booking.slot.occurrence.session.offered_modes
+            source = booking.slot.occurrence.source
+            offered = (
+                source.modes_for(booking.slot.occurrence)
+                if hasattr(source, "modes_for")
+                else source.offered_modes
+            )
             names = ", ".join(texts.mode_name(m, booking.language) for m in offered)
             return dialog.Outcome("mode_not_offered", {"modes": names})
         except BookingError as error:

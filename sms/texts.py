@@ -164,6 +164,8 @@ def render(key: str, language: str, **values) -> str:
 
 
 def place_of_slot(slot) -> str:
+    if getattr(slot.occurrence, "meeting_service_id", None):
+        return slot.occurrence.meeting_service.title  # a caseworker meeting: the service
     session = slot.occurrence.session
     return session.get_parent().title
 
@@ -189,7 +191,7 @@ def booking_message(booking, event: str, **context) -> str:
     reminder_day_before, reminder_before_start."""
     language = language_of(getattr(booking, "language", "da"))
     slot = context.get("slot") or booking.slot
-    if slot.occurrence.meeting_service_id:
+    if getattr(slot.occurrence, "meeting_service_id", None):
         # Caseworker meetings carry what their mode needs (address, join link, "we call you"):
         # their texts live in the meetings app.
         from meetings.texts import meeting_message

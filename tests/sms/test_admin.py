@@ -123,9 +123,10 @@ def test_anonymous_users_are_sent_to_login(client):
 
 
 @pytest.mark.django_db
-def test_public_simulator_only_in_debug(client):
-    # DEBUG is off in tests, so the URL is not even routed.
+def test_public_simulator_only_in_debug(client, settings):
     assert client.get("/sms/simulator/").status_code == 404
+    settings.DEBUG = True
+    assert client.get("/sms/simulator/").status_code == 200
 
 
 @pytest.mark.django_db
