@@ -1,0 +1,215 @@
+"""Directory and hotspot page latency with 1,000 hotspots under 20 concurrent clients
+(DESIGN §7 target: p95 <= 50 ms uncached).
+
+Run:  .venv/bin/python bench/directory.py                 (SQLite file in the temp directory)
+      BENCH_DATABASE=postgres .venv/bin/python bench/directory.py   (PostgreSQL DB dh_bench_dir)
+Options (environment): BENCH_SECONDS (per URL, default 8), BENCH_CLIENTS (default 20),
+BENCH_WORKERS (gunicorn workers, default 4), BENCH_FRESH=1 to rebuild the database.
+
+It migrates its own database, loads 1,000 published hotspots with a session each (rows written
+in bulk with correct tree paths), serves the site with gunicorn on 127.0.0.1:8104 (DEBUG off,
+no page cache), and for each URL runs closed-loop clients for a fixed time. The baseline is
+/robots.txt (a template with no queries) measured the same way in the same run, so the ratio
+shows what the pages cost on this machine beyond Django's own request overhead."""
+
+import http.client
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PORT = 8104
+HOTSPOTS = 1000
+SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+TARGET_MS = 50.0
+
+
+def database_url() -> tuple[str, str]:
+    if os.environ.get("BENCH_DATABASE", "sqlite") == "postgres":
+        import psycopg
+
+        with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            exists = c.execute("SELECT 1 FROM pg_database WHERE datname = 'dh_bench_dir'").fetchone()
+            if os.environ.get("BENCH_FRESH") and exists:
+                c.execute("DROP DATABASE dh_bench_dir WITH (FORCE)")
+                exists = None
+            if not exists:
+                c.execute("CREATE DATABASE dh_bench_dir")
+        return "postgres://postgres@127.0.0.1:5432/dh_bench_dir", "PostgreSQL database dh_bench_dir"
+    path = Path(tempfile.gettempdir()) / "dh_bench_dir.sqlite3"
+    if os.environ.get("BENCH_FRESH"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}", f"SQLite file {path}"
+
+
+def server_env(url: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL="WARNING",
+        CONN_MAX_AGE="60",
+    )
+    return env
+
+
+LOAD = r"""
+import sys, time
+sys.path.insert(0, ".")
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+call_command("createcachetable", verbosity=0)
+from hotspots.models import HomePage, HotspotPage, OrganisationPage
+started = time.monotonic()
+have = HotspotPage.objects.count()
+if have < {count}:
+    from tests.hotspots.bulk import add_hotspots
+    home = HomePage.objects.get()
+    organisation = OrganisationPage.objects.filter(slug="bench-kommune").first()
+    if organisation is None:
+        organisation = OrganisationPage(title="Bench Kommune", slug="bench-kommune", kind="municipality")
+        home.add_child(instance=organisation)
+        organisation.save_revision().publish()
+    add_hotspots(organisation, {count} - have, first_number=have)
+hotspot = HotspotPage.objects.live().order_by("path")[{count} // 2]
+try:  # show bookable times on the page, as in production
+    from bookings.materialise import materialise_session
+    from hotspots.models import SessionPage
+    for session in SessionPage.objects.child_of(hotspot):
+        materialise_session(session)
+except ImportError:
+    pass
+print(f"LOADED {{HotspotPage.objects.live().count()}} {{time.monotonic() - started:.1f}} {{hotspot.url}}")
+"""
+
+
+def load(env: dict) -> tuple[int, float, str]:
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD.format(count=HOTSPOTS)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    if result.returncode != 0:
+        sys.exit(f"loading failed:\n{result.stderr[-3000:]}")
+    line = next(line for line in result.stdout.splitlines() if line.startswith("LOADED"))
+    _, count, seconds, url = line.split(" ", 3)
+    return int(count), float(seconds), url
+
+
+def start_server(env: dict) -> subprocess.Popen:
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    process = subprocess.Popen(
+        [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS),
+         "--log-level", "warning", "--access-logfile", "-" if os.environ.get("BENCH_LOG") else "/dev/null"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            status = fetch("/robots.txt")
+            if status == 200:
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    sys.exit("gunicorn did not start on port 8104: " + process.stderr.read().decode()[-2000:])
+
+
+def fetch(path: str) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Accept-Language": "da"})
+        response = connection.getresponse()
+        response.read()
+        return response.status
+    finally:
+        connection.close()
+
+
+def measure(path: str) -> dict:
+    for _ in range(3 * WORKERS):  # warm every worker
+        fetch(path)
+    timings: list[float] = []
+    errors = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + SECONDS
+
+    def client():
+        local, failures = [], 0
+        while time.monotonic() < stop_at:
+            started = time.perf_counter()
+            try:
+                status = fetch(path)
+            except OSError:
+                status = 0
+            elapsed = (time.perf_counter() - started) * 1000
+            if status == 200:
+                local.append(elapsed)
+            else:
+                failures += 1
+        with lock:
+            timings.extend(local)
+            errors.append(failures)
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    timings.sort()
+    pick = lambda q: timings[min(len(timings) - 1, int(q * len(timings)))]  # noqa: E731
+    return {
+        "n": len(timings),
+        "errors": sum(errors),
+        "rps": len(timings) / SECONDS,
+        "p50": statistics.median(timings) if timings else float("nan"),
+        "p95": pick(0.95) if timings else float("nan"),
+    }
+
+
+def main():
+    url, label = database_url()
+    print(f"database: {label}")
+    env = server_env(url)
+    count, seconds, hotspot_url = load(env)
+    print(f"hotspots: {count} live (loaded in {seconds:.1f} s); hotspot page {hotspot_url}")
+    print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{PORT}; {CLIENTS} concurrent clients, "
+          f"{SECONDS:.0f} s per URL; {os.cpu_count()} CPUs", flush=True)
+    server = start_server(env)
+    try:
+        urls = [
+            ("baseline /robots.txt", "/robots.txt"),
+            ("directory /", "/"),
+            ("directory /?q=8000&topic=mitid", "/?q=8000&topic=mitid"),
+            ("hotspot page", hotspot_url),
+        ]
+        results = {name: measure(path) for name, path in urls}
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    base = results["baseline /robots.txt"]
+    print(f"{'url':34} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95/base':>9} errors")
+    for name, r in results.items():
+        print(f"{name:34} {r['n']:6d} {r['rps']:7.1f} {r['p50']:8.1f} {r['p95']:8.1f} "
+              f"{r['p95'] / base['p95']:8.1f}x {r['errors']:6d}")
+    pages = [r for name, r in results.items() if name != "baseline /robots.txt"]
+    worst = max(r["p95"] for r in pages)
+    verdict = "PASS" if worst <= TARGET_MS else f"FAIL: worst p95 {worst:.1f} ms > {TARGET_MS:.0f} ms"
+    print(f"summary: directory p95 {results['directory /?q=8000&topic=mitid']['p95']:.1f} ms, "
+          f"hotspot p95 {results['hotspot page']['p95']:.1f} ms, baseline p95 {base['p95']:.1f} ms "
+          f"({label.split()[0]}) -> {verdict}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""A citizen on a small phone finds the nearest place for their problem and sees how to book it
+and how to put it in their calendar. Axe must find nothing, on a phone and on a desktop; the
+screenshots (tests/browser/screenshots/directory-*.png) are for a human to look at too."""
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+import recurrence
+
+from hotspots.models import Language, OpeningHours
+from tests.factories import make_hotspot, make_organisation, make_session, make_topic, weekly
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
+         "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def places(home):
+    mitid = make_topic("MitID", "mitid")
+    bank = make_topic("Netbank og MobilePay", "netbank")
+    post = make_topic("Digital Post", "digital-post")
+    arabic = Language.objects.get(code="ar")
+    aarhus = make_organisation("Aarhus Kommune")
+    aalborg = make_organisation("Aalborg Kommune", kind="library")
+    dokk1 = make_hotspot(
+        aarhus,
+        "Dokk1 – Borgerservice og Bibliotek",
+        street_address="Hack Kampmanns Plads 2",
+        postcode="8000",
+        city="Aarhus C",
+        latitude=56.1537,
+        longitude=10.2144,
+        sms_code="4021",
+        phone="89 40 20 00",
+        summary="Frivillige hjælper med MitID, Digital Post og din telefon.",
+        directions="Stueetagen, til venstre for indgangen.",
+        topics=[mitid, post, bank],
+        languages=[arabic],
+        step_free_access=True,
+        hearing_loop=True,
+    )
+    gellerup = make_hotspot(
+        aarhus, "Gellerup Bibliotek", street_address="Gudrunsvej 14", postcode="8220",
+        city="Brabrand", latitude=56.1525, longitude=10.1336, sms_code="4022", topics=[bank],
+    )
+    nord = make_hotspot(
+        aalborg, "Aalborg Hovedbibliotek", street_address="Rendsburggade 2", postcode="9000",
+        city="Aalborg", latitude=57.0480, longitude=9.9190, sms_code="9001", topics=[mitid],
+    )
+    for hotspot in (dokk1, gellerup, nord):
+        for day in range(5):
+            OpeningHours.objects.create(hotspot=hotspot, weekday=day, opens=time(9),
+                                        closes=time(18))
+    make_session(dokk1, "IT-café", rule=weekly(recurrence.TU), what_to_bring="Din telefon")
+    make_session(dokk1, "MitID-hjælp", rule=weekly(recurrence.TH), start_time=time(14),
+                 end_time=time(16))
+    make_session(nord, "IT-café", rule=weekly(recurrence.WE))
+    return dokk1
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def check_axe(page, name):
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+
+
+def snap(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"directory-{name}.png"), full_page=True)
+
+
+def assert_big_tap_targets(page):
+    """Buttons, fields and the main links are at least 44 px tall (WCAG 2.5.5 AAA size; we aim
+    for it because many users are old and shaky)."""
+    small = page.evaluate(
+        """() => [...document.querySelectorAll(
+              'main button, main input:not([type=checkbox]):not([type=hidden]), main select,'
+              + ' main .hotspot-card__title a, header button')]
+            .filter(el => el.offsetParent !== null)
+            .map(el => [el.outerHTML.slice(0, 80), el.getBoundingClientRect().height])
+            .filter(([, h]) => h < 44)"""
+    )
+    assert small == []
+
+
+def test_find_a_place_on_a_small_phone(live_server, browser, places):
+    context = browser.new_context(**PHONE, locale="da-DK")
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "da"
+    check_axe(page, "directory")
+    assert_big_tap_targets(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, "the page scrolls sideways on a phone"
+
+    page.fill("input[name=q]", "8000")
+    page.select_option("select[name=topic]", "mitid")
+    page.click("form.directory-search button[type=submit]")
+    page.wait_for_url("**/?q=8000*")
+    cards = page.locator(".hotspot-card__title a")
+    assert cards.count() == 2  # Dokk1 and Aalborg teach MitID, Gellerup does not
+    assert cards.first.inner_text().startswith("Dokk1")
+    assert "km" in page.locator(".hotspot-card__address").first.inner_text()
+    snap(page, "phone-results")
+    check_axe(page, "directory with results")
+
+    cards.first.click()
+    page.wait_for_url(f"**{places.url}")
+    assert page.locator("h1").inner_text().startswith("Dokk1")
+    sms = page.locator(".sms-box")
+    assert sms.is_visible()
+    assert "TID 4021" in sms.inner_text()
+    calendar = page.locator(f'a[href="{places.url}kalender/"]')
+    assert calendar.is_visible()
+    assert page.locator("a[href^='https://www.openstreetmap.org/']").is_visible()
+    snap(page, "phone-hotspot")
+    check_axe(page, "hotspot page")
+    assert_big_tap_targets(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    # The calendar link gives a calendar, not an error page.
+    response = page.request.get(live_server.url + places.url + "kalender/")
+    assert response.ok and b"BEGIN:VCALENDAR" in response.body()
+
+    page.emulate_media(media="print")
+    snap(page, "print-hotspot")
+    assert not page.locator(".language-form").is_visible()
+    assert page.locator(".sms-box").is_visible()
+    context.close()
+
+
+def test_desktop_directory_and_language_switch_without_javascript(live_server, browser, places):
+    context = browser.new_context(**DESKTOP, java_script_enabled=False, locale="da-DK")
+    page = context.new_page()
+    page.goto(live_server.url + "/?q=Aalborg")
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert page.locator(".hotspot-card__title a").first.inner_text() == "Aalborg Hovedbibliotek"
+    snap(page, "desktop")
+    with page.expect_navigation():
+        page.locator("form.language-form button").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert "q=Aalborg" in page.url
+    context.close()
+    # Axe needs JavaScript; check the English page with it on.
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(live_server.url + "/?q=Aalborg")
+    check_axe(page, "desktop directory")
+    page.goto(live_server.url + places.url)
+    check_axe(page, "desktop hotspot")
+    snap(page, "desktop-hotspot")
+    context.close()
