@@ -36,7 +36,9 @@ def database_url() -> tuple[str, str]:
         import psycopg
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            exists = c.execute("SELECT 1 FROM pg_database WHERE datname = 'dh_bench_dir'").fetchone()
+            exists = c.execute(
+                "SELECT 1 FROM pg_database WHERE datname = 'dh_bench_dir'"
+            ).fetchone()
             if os.environ.get("BENCH_FRESH") and exists:
                 c.execute("DROP DATABASE dh_bench_dir WITH (FORCE)")
                 exists = None
@@ -98,7 +100,11 @@ print(f"LOADED {{HotspotPage.objects.live().count()}} {{time.monotonic() - start
 def load(env: dict) -> tuple[int, float, str]:
     result = subprocess.run(
         [sys.executable, "-c", LOAD.format(count=HOTSPOTS)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     if result.returncode != 0:
         sys.exit(f"loading failed:\n{result.stderr[-3000:]}")
@@ -110,9 +116,22 @@ def load(env: dict) -> tuple[int, float, str]:
 def start_server(env: dict) -> subprocess.Popen:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     process = subprocess.Popen(
-        [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", str(WORKERS),
-         "--log-level", "warning", "--access-logfile", "-" if os.environ.get("BENCH_LOG") else "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            gunicorn,
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(WORKERS),
+            "--log-level",
+            "warning",
+            "--access-logfile",
+            "-" if os.environ.get("BENCH_LOG") else "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and process.poll() is None:
@@ -184,8 +203,11 @@ def main():
     env = server_env(url)
     count, seconds, hotspot_url = load(env)
     print(f"hotspots: {count} live (loaded in {seconds:.1f} s); hotspot page {hotspot_url}")
-    print(f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{PORT}; {CLIENTS} concurrent clients, "
-          f"{SECONDS:.0f} s per URL; {os.cpu_count()} CPUs", flush=True)
+    print(
+        f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{PORT}; {CLIENTS} concurrent clients, "
+        f"{SECONDS:.0f} s per URL; {os.cpu_count()} CPUs",
+        flush=True,
+    )
     server = start_server(env)
     try:
         urls = [
@@ -201,14 +223,20 @@ def main():
     base = results["baseline /robots.txt"]
     print(f"{'url':34} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95/base':>9} errors")
     for name, r in results.items():
-        print(f"{name:34} {r['n']:6d} {r['rps']:7.1f} {r['p50']:8.1f} {r['p95']:8.1f} "
-              f"{r['p95'] / base['p95']:8.1f}x {r['errors']:6d}")
+        print(
+            f"{name:34} {r['n']:6d} {r['rps']:7.1f} {r['p50']:8.1f} {r['p95']:8.1f} "
+            f"{r['p95'] / base['p95']:8.1f}x {r['errors']:6d}"
+        )
     pages = [r for name, r in results.items() if name != "baseline /robots.txt"]
     worst = max(r["p95"] for r in pages)
-    verdict = "PASS" if worst <= TARGET_MS else f"FAIL: worst p95 {worst:.1f} ms > {TARGET_MS:.0f} ms"
-    print(f"summary: directory p95 {results['directory /?q=8000&topic=mitid']['p95']:.1f} ms, "
-          f"hotspot p95 {results['hotspot page']['p95']:.1f} ms, baseline p95 {base['p95']:.1f} ms "
-          f"({label.split()[0]}) -> {verdict}")
+    verdict = (
+        "PASS" if worst <= TARGET_MS else f"FAIL: worst p95 {worst:.1f} ms > {TARGET_MS:.0f} ms"
+    )
+    print(
+        f"summary: directory p95 {results['directory /?q=8000&topic=mitid']['p95']:.1f} ms, "
+        f"hotspot p95 {results['hotspot page']['p95']:.1f} ms, baseline p95 {base['p95']:.1f} ms "
+        f"({label.split()[0]}) -> {verdict}"
+    )
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "600"))
 
 def verdict_lines(output: str) -> list[str]:
     lines = [line.strip() for line in output.splitlines() if line.strip()]
-    picked = [l for l in lines if l.lower().startswith(("summary:", "pass", "fail"))]
+    picked = [ln for ln in lines if ln.lower().startswith(("summary:", "pass", "fail"))]
     return picked or lines[-1:]
 
 
@@ -37,13 +37,20 @@ def main() -> int:
         started = time.monotonic()
         try:
             result = subprocess.run(
-                [sys.executable, str(script)], cwd=ROOT, timeout=TIMEOUT,
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                [sys.executable, str(script)],
+                cwd=ROOT,
+                timeout=TIMEOUT,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
             )
             output, code = result.stdout, result.returncode
         except subprocess.TimeoutExpired as exc:
-            output = (exc.stdout or b"").decode() if isinstance(exc.stdout, bytes) else (
-                exc.stdout or "")
+            output = (
+                (exc.stdout or b"").decode()
+                if isinstance(exc.stdout, bytes)
+                else (exc.stdout or "")
+            )
             code = f"timeout after {TIMEOUT} s"
         print(output, end="" if output.endswith("\n") else "\n", flush=True)
         seconds = time.monotonic() - started

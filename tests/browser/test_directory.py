@@ -26,8 +26,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True,
-         "has_touch": True}
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
@@ -57,20 +61,36 @@ def places(home):
         hearing_loop=True,
     )
     gellerup = make_hotspot(
-        aarhus, "Gellerup Bibliotek", street_address="Gudrunsvej 14", postcode="8220",
-        city="Brabrand", latitude=56.1525, longitude=10.1336, sms_code="4022", topics=[bank],
+        aarhus,
+        "Gellerup Bibliotek",
+        street_address="Gudrunsvej 14",
+        postcode="8220",
+        city="Brabrand",
+        latitude=56.1525,
+        longitude=10.1336,
+        sms_code="4022",
+        topics=[bank],
     )
     nord = make_hotspot(
-        aalborg, "Aalborg Hovedbibliotek", street_address="Rendsburggade 2", postcode="9000",
-        city="Aalborg", latitude=57.0480, longitude=9.9190, sms_code="9001", topics=[mitid],
+        aalborg,
+        "Aalborg Hovedbibliotek",
+        street_address="Rendsburggade 2",
+        postcode="9000",
+        city="Aalborg",
+        latitude=57.0480,
+        longitude=9.9190,
+        sms_code="9001",
+        topics=[mitid],
     )
     for hotspot in (dokk1, gellerup, nord):
         for day in range(5):
-            OpeningHours.objects.create(hotspot=hotspot, weekday=day, opens=time(9),
-                                        closes=time(18))
+            OpeningHours.objects.create(
+                hotspot=hotspot, weekday=day, opens=time(9), closes=time(18)
+            )
     make_session(dokk1, "IT-café", rule=weekly(recurrence.TU), what_to_bring="Din telefon")
-    make_session(dokk1, "MitID-hjælp", rule=weekly(recurrence.TH), start_time=time(14),
-                 end_time=time(16))
+    make_session(
+        dokk1, "MitID-hjælp", rule=weekly(recurrence.TH), start_time=time(14), end_time=time(16)
+    )
     make_session(nord, "IT-café", rule=weekly(recurrence.WE))
     return dokk1
 
@@ -80,8 +100,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         yield browser
         browser.close()
 

@@ -13,11 +13,18 @@ CHECK = "import django; django.setup(); print('started')"
 
 
 def _start_production(**env) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS",
-                                                               "PUBLIC_BASE_URL", "DEBUG"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "PUBLIC_BASE_URL", "DEBUG"}
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
     return subprocess.run(
-        [sys.executable, "-c", CHECK], cwd=ROOT, env=clean, capture_output=True, text=True,
+        [sys.executable, "-c", CHECK],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
 
@@ -28,8 +35,10 @@ def _start_production(**env) -> subprocess.CompletedProcess:
         ({}, ["SECRET_KEY", "ALLOWED_HOSTS", "PUBLIC_BASE_URL"]),
         ({"SECRET_KEY": "x" * 50}, ["ALLOWED_HOSTS", "PUBLIC_BASE_URL"]),
         ({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "digihjaelp.dk"}, ["PUBLIC_BASE_URL"]),
-        ({"ALLOWED_HOSTS": " , ", "PUBLIC_BASE_URL": "https://digihjaelp.dk"},
-         ["SECRET_KEY", "ALLOWED_HOSTS"]),
+        (
+            {"ALLOWED_HOSTS": " , ", "PUBLIC_BASE_URL": "https://digihjaelp.dk"},
+            ["SECRET_KEY", "ALLOWED_HOSTS"],
+        ),
     ],
 )
 def test_production_refuses_to_start_without_its_secrets(env, missing):
