@@ -27,6 +27,7 @@ KEYWORDS = {
     "phone": ["telefon", "phone", "tlf"],
     "in_person": ["fremmøde", "fremmode", "fremmoede", "fremmod"],
     "accept": ["ja", "yes"],
+    "wait": ["vent", "venteliste", "wait", "waitlist"],
     "help": ["hjælp", "hjaelp", "hjalp", "help", "info"],
     "english": ["english", "engelsk"],
     "danish": ["dansk", "danish"],
@@ -66,6 +67,7 @@ class World(Protocol):
     def move(self, *, slot_id: int) -> Outcome: ...
     def switch_mode(self, *, mode: str) -> Outcome: ...
     def accept_waitlist_offer(self) -> Outcome: ...
+    def join_waitlist(self, *, place_code: str | None, language: str) -> Outcome: ...
     def opt_out(self) -> Outcome: ...
     def opt_in(self) -> Outcome: ...
     def is_opted_out(self) -> bool: ...
@@ -154,9 +156,9 @@ def parse(text: str) -> Parsed:
     if intent is None and len(words) >= 2:
         # "in person", "fremmøde tak" and the like: try the two first words together.
         intent = match_keyword(first + words[1])
-    if intent == "list":
+    if intent in ("list", "wait"):
         code = next((w for w in words[1:] if _FOUR_DIGITS.match(w)), None)
-        return Parsed("list", place_code=code)
+        return Parsed(intent, place_code=code)
     return Parsed(intent)
 
 
@@ -266,6 +268,25 @@ def _respond(state: dict | None, text: str, now: datetime, *, world: World):
         outcome = world.switch_mode(mode=parsed.intent)
         actions.append(("switch_mode", outcome.code))
         reply = _simple_reply(outcome, lang, notified_key=None)
+    elif parsed.intent == "wait":
+        if parsed.place_code:
+            state["place_code"] = parsed.place_code
+        outcome = world.join_waitlist(place_code=state.get("place_code"), language=lang)
+        actions.append(("join_waitlist", outcome.code))
+        data = outcome.data
+        key = {
+            "ok": "waitlist_joined",
+            "no_place": "waitlist_which_place",
+            "nothing_full": "waitlist_not_needed",
+            "unknown_place": "unknown_place",
+            "already_booked": "already_booked",
+        }.get(outcome.code, "cannot_book")
+        reply = say(
+            key,
+            when=data.get("when", ""),
+            place=data.get("place", ""),
+            code=parsed.place_code or state.get("place_code") or "",
+        )
     elif parsed.intent == "accept":
         outcome = world.accept_waitlist_offer()
         actions.append(("accept_waitlist_offer", outcome.code))

@@ -692,6 +692,47 @@ class DatabaseWorld:
             return self._failure(error)
         return dialog.Outcome(data={"notified": True})
 
+    def join_waitlist(self, *, place_code, language) -> dialog.Outcome:
+        """The first full occurrence at the place, soonest first."""
+        from django.db.models import F
+
+        from bookings.errors import BookingError
+        from bookings.selectors import occurrences_for
+        from bookings.services import join_waitlist
+
+        if not place_code:
+            return dialog.Outcome("no_place")
+        hotspots = self._hotspots_for(place_code)
+        if not hotspots:
+            return dialog.Outcome("unknown_place")
+        full = []
+        for hotspot in hotspots[:5]:
+            occurrence = (
+                occurrences_for(hotspot=hotspot, now=self.now)
+                .filter(session__booking_kind="booked", slots__isnull=False)
+                .exclude(slots__capacity__gt=F("slots__booked") + F("slots__held"))
+                .order_by("starts_at")
+                .first()
+            )
+            if occurrence is not None:
+                full.append((occurrence, hotspot))
+        if not full:
+            return dialog.Outcome("nothing_full")
+        occurrence, hotspot = min(full, key=lambda pair: pair[0].starts_at)
+        try:
+            join_waitlist(
+                occurrence_id=occurrence.pk, phone=self.phone, channel="sms", language=language,
+                now=self.now,
+            )
+        except BookingError as error:
+            return self._failure(error)
+        return dialog.Outcome(
+            data={
+                "when": texts.when(occurrence.starts_at, language),
+                "place": texts.shorten(hotspot.title, texts.PLACE_MAX),
+            }
+        )
+
     def accept_waitlist_offer(self) -> dialog.Outcome:
         from bookings.errors import BookingError, NoWaitlistOffer
         from bookings.services import accept_waitlist_offer
