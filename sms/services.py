@@ -721,7 +721,10 @@ class DatabaseWorld:
         occurrence, hotspot = min(full, key=lambda pair: pair[0].starts_at)
         try:
             join_waitlist(
-                occurrence_id=occurrence.pk, phone=self.phone, channel="sms", language=language,
+                occurrence_id=occurrence.pk,
+                phone=self.phone,
+                channel="sms",
+                language=language,
                 now=self.now,
             )
         except BookingError as error:

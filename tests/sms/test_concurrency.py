@@ -20,7 +20,7 @@ CAPACITY = 2
 
 
 @pytest.mark.concurrency
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.usefixtures("twilio_settings")
 def test_thirty_phones_race_for_the_last_seats():
     session = make_bookable_session(sms_code="4021", capacity=CAPACITY)

@@ -120,6 +120,27 @@ def test_waitlist_offer_accepted_with_ja(texting):
 
 
 @pytest.mark.django_db
+def test_join_the_waiting_list_of_a_full_session(texting):
+    from bookings.models import WaitlistEntry
+
+    session = make_bookable_session(sms_code="4021", capacity=1)
+    assert texting("vent 4021")[0].startswith("Der er stadig ledige tider")
+    occurrence = (
+        Slot.objects.filter(
+            occurrence__session=session, starts_at__gt=timezone.now() + timedelta(days=1)
+        )
+        .order_by("starts_at")[0]
+        .occurrence
+    )
+    for n, slot in enumerate(occurrence.slots.all()):
+        engine.book_slot(slot_id=slot.pk, first_name="X", phone=f"+452030{n:04d}", channel="web")
+    [joined] = texting("vent")  # the place is remembered from before
+    assert joined.startswith("Du er på ventelisten til")
+    entry = WaitlistEntry.objects.get(phone=PHONE)
+    assert entry.occurrence_id == occurrence.pk and entry.channel == "sms"
+
+
+@pytest.mark.django_db
 def test_stop_silences_everything_until_start(texting):
     make_bookable_session(sms_code="4021")
     texting("tid 4021")

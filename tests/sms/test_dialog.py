@@ -66,6 +66,12 @@ class FakeWorld:
         self.calls.append(("switch_mode", mode))
         return Outcome() if self.has_booking else Outcome("no_booking")
 
+    def join_waitlist(self, *, place_code, language):
+        self.calls.append(("join_waitlist", place_code))
+        if not place_code:
+            return Outcome("no_place")
+        return Outcome(data={"when": "tir 24.11 kl. 10.00", "place": "Hovedbiblioteket"})
+
     def accept_waitlist_offer(self):
         self.calls.append(("accept",))
         return Outcome("no_waitlist_offer")
@@ -103,6 +109,22 @@ CASES = [
     ({}, "fremmøde", [("switch_mode", "in_person")], None, "da"),
     ({}, "FREMMODE", [("switch_mode", "in_person")], None, "da"),
     ({}, "ja", [("accept",)], "Vi har ikke noget tilbud", "da"),
+    ({}, "vent", [("join_waitlist", None)], "Skriv VENT og koden", "da"),
+    (
+        {},
+        "VENT 4021",
+        [("join_waitlist", "4021")],
+        "Du er på ventelisten til Hovedbiblioteket",
+        "da",
+    ),
+    (
+        {"place_code": "4021"},
+        "venteliste",
+        [("join_waitlist", "4021")],
+        "Du er på ventelisten",
+        "da",
+    ),
+    (EN, "wait 4021", [("join_waitlist", "4021")], "You are on the waiting list", "en"),
     ({}, "hjælp", [], "Svar TID for ledige tider", "da"),
     ({}, "?", [], "Svar TID for ledige tider", "da"),
     ({}, "HELP", [], "Svar TID", "da"),
