@@ -85,3 +85,21 @@ class WalkInForm(_StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["count"].widget.attrs.update({"inputmode": "numeric", "class": "form-input"})
         self.fields["help_topic"].label_from_instance = lambda topic: topic.display_name
+
+
+class SetPasswordForm(_StyledForm):
+    password1 = forms.CharField(
+        label=_("New password"),
+        help_text=_("At least 8 characters. A short sentence is easy to remember."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-input"}),
+    )
+    password2 = forms.CharField(
+        label=_("The same password again"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-input"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", _("The two passwords are not the same."))
+        return cleaned

@@ -671,3 +671,47 @@ def purge_login_codes(*, now=None) -> int:
     now = now or timezone.now()
     deleted, _rows = LoginCode.objects.filter(created_at__lt=now - timedelta(days=1)).delete()
     return deleted
+
+
+@transaction.atomic
+def set_password(*, volunteer: Volunteer, password: str) -> None:
+    """Let a volunteer log in with a password instead of a code. The linked Django user has no
+    admin access: it only ever proves who the volunteer is."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.password_validation import validate_password
+
+    volunteer = Volunteer.objects.select_related("user").get(pk=volunteer.pk)
+    user = volunteer.user
+    if user is None:
+        user = get_user_model()(username=f"frivillig-{volunteer.pk}")
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise InvalidInput(" ".join(error.messages)) from error
+    user.set_password(password)
+    user.save()
+    if volunteer.user_id != user.pk:
+        Volunteer.objects.filter(pk=volunteer.pk).update(user=user)
+
+
+@transaction.atomic
+def update_membership(
+    *, volunteer: Volunteer, organisation, first_name: str, member: bool, alerts: bool
+) -> Volunteer:
+    """A coordinator's edit: name, membership of their organisation and gap alerts. Taking a
+    volunteer off the organisation stops call-outs and alerts from it; their taken shifts stay
+    until the coordinator changes the rota."""
+    first_name = " ".join(str(first_name or "").split())[:40]
+    if not first_name:
+        raise InvalidInput(_("Please write the volunteer's first name."))
+    Volunteer.objects.filter(pk=volunteer.pk).update(first_name=first_name)
+    if member:
+        volunteer.organisations.add(organisation)
+    else:
+        volunteer.organisations.remove(organisation)
+    if alerts and member:
+        volunteer.alerts_for.add(organisation)
+    else:
+        volunteer.alerts_for.remove(organisation)
+    volunteer.refresh_from_db()
+    return volunteer

@@ -23,6 +23,7 @@ urlpatterns = [
     ),
     path("shift/<int:shift_id>/walk-in/", views.walk_in, name="walk_in"),
     path("weekly/<int:series_id>/stop/", views.stop_weekly, name="stop_weekly"),
+    path("password/", views.set_password, name="set_password"),
     path("hours/", views.hours, name="hours"),
     path("hours.csv", views.hours_csv, name="hours_csv"),
 ]

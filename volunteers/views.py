@@ -27,7 +27,7 @@ from .errors import (
     ShiftNotFound,
     VolunteerError,
 )
-from .forms import CodeForm, DropForm, PasswordForm, PhoneForm, WalkInForm
+from .forms import CodeForm, DropForm, PasswordForm, PhoneForm, SetPasswordForm, WalkInForm
 from .models import RecurringShift, ShiftStatus, Volunteer
 
 SESSION_KEY = "volunteer_id"
@@ -325,6 +325,26 @@ def stop_weekly(request, series_id: int):
         ),
     )
     return redirect("volunteers:home")
+
+
+@require_http_methods(["GET", "POST"])
+@volunteer_required
+def set_password(request):
+    form = SetPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_password(
+                volunteer=request.volunteer, password=form.cleaned_data["password1"]
+            )
+        except VolunteerError as error:
+            form.add_error("password1", error.message)
+        else:
+            messages.success(
+                request,
+                _("Your password is saved. Next time you can log in with it or with a code."),
+            )
+            return redirect("volunteers:home")
+    return _render(request, "set_password.html", {"form": form})
 
 
 @volunteer_required

@@ -181,6 +181,52 @@ def invite(request):
     )
 
 
+class MembershipForm(forms.Form):
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=40)
+    member = forms.BooleanField(
+        label=gettext_lazy("Volunteer in this organisation"), required=False
+    )
+    alerts = forms.BooleanField(
+        label=gettext_lazy("Gets SMS alerts about gaps in the rota"), required=False
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def edit_volunteer(request, volunteer_id: int, organisation_id: int):
+    organisation = _organisations(request, chosen=organisation_id)[0]
+    volunteer = Volunteer.objects.filter(pk=volunteer_id, organisations=organisation).first()
+    if volunteer is None:
+        raise Http404
+    initial = {
+        "first_name": volunteer.first_name,
+        "member": True,
+        "alerts": volunteer.alerts_for.filter(pk=organisation.pk).exists(),
+    }
+    form = MembershipForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_membership(
+                volunteer=volunteer, organisation=organisation, **form.cleaned_data
+            )
+        except VolunteerError as error:
+            form.add_error("first_name", error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("volunteers_admin:volunteers")
+    return render(
+        request,
+        "pages/volunteers/admin/edit.html",
+        {
+            "page_title": _("Edit volunteer"),
+            "header_icon": "user",
+            "form": form,
+            "volunteer": volunteer,
+            "organisation": organisation,
+            "phone_display": display_phone(volunteer.phone),
+        },
+    )
+
+
 @require_POST
 def set_need(request, session_id: int):
     organisations = _organisations(request)
@@ -213,6 +259,7 @@ admin_urlpatterns = [
     path("", rota, name="rota"),
     path("people/", volunteer_list, name="volunteers"),
     path("invite/", invite, name="invite"),
+    path("people/<int:volunteer_id>/<int:organisation_id>/", edit_volunteer, name="edit_volunteer"),
     path("session/<int:session_id>/need/", set_need, name="set_need"),
 ]
 

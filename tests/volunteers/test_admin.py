@@ -154,3 +154,25 @@ def test_menu_item_for_coordinators(client, tenants):
     coordinator(client, org)
     content = client.get(reverse("wagtailadmin_home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert reverse("volunteers_admin:rota") in content
+
+
+def test_edit_volunteer_membership_is_scoped(client, tenants):
+    (org, _hotspot, _session), (other_org, _oh, _os) = tenants
+    anna = make_volunteer(org, vphone(1), "Anna")
+    ole = make_volunteer(other_org, vphone(2), "Ole")
+    coordinator(client, org)
+    url = reverse("volunteers_admin:edit_volunteer", args=[anna.pk, org.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"first_name": "Anna B", "member": "on", "alerts": "on"})
+    anna.refresh_from_db()
+    assert anna.first_name == "Anna B" and list(anna.alerts_for.all()) == [org]
+    client.post(url, {"first_name": "Anna B"})
+    assert not anna.organisations.filter(pk=org.pk).exists()
+    assert not anna.alerts_for.exists()
+    # Another organisation's volunteer, or my volunteer through another organisation: 404.
+    other = reverse("volunteers_admin:edit_volunteer", args=[ole.pk, other_org.pk])
+    assert client.get(other).status_code == 404
+    assert (
+        client.get(reverse("volunteers_admin:edit_volunteer", args=[ole.pk, org.pk])).status_code
+        == 404
+    )

@@ -152,3 +152,26 @@ def test_password_login(anna, client):
         {"phone": anna.phone, "password": "a-long-password-1"},
     )
     assert response.status_code == 302
+
+
+def test_a_volunteer_can_choose_a_password(anna, client):
+    from volunteers.views import SESSION_KEY
+
+    session = client.session
+    session[SESSION_KEY] = anna.pk
+    session.save()
+    url = reverse("volunteers:set_password")
+    response = client.post(
+        url, {"password1": "kort", "password2": "kort"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200 and "too short" in response.content.decode()
+    client.post(url, {"password1": "kaffe og kage 42", "password2": "kaffe og kage 42"})
+    anna.refresh_from_db()
+    assert anna.user is not None and anna.user.check_password("kaffe og kage 42")
+    assert not anna.user.is_staff
+    client.post(reverse("volunteers:logout"))
+    response = client.post(
+        reverse("volunteers:login_password"),
+        {"phone": "20 12 00 01", "password": "kaffe og kage 42"},
+    )
+    assert response.status_code == 302
