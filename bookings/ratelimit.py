@@ -46,13 +46,18 @@ def is_allowed(request, scope: str) -> bool:
     # Hash the address so the cache never holds a readable IP (it is personal data).
     ip_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()[:24]
     key = f"rl:{scope}:{ip_hash}:{bucket}"
-    # add() is a no-op when the key exists, so the first request of a window starts at 0.
-    cache.add(key, 0, timeout=window + 5)
+    # incr() first: one round trip on Redis/Memcached, a read and a write on the database cache;
+    # only the first request of a window pays for add().
     try:
         count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=window + 5)
-        count = 1
+    except ValueError:
+        if cache.add(key, 1, timeout=window + 5):
+            count = 1
+        else:  # another request created it meanwhile
+            try:
+                count = cache.incr(key)
+            except ValueError:
+                count = 1
     return count <= limit
 
 

@@ -5,6 +5,7 @@ reading it never changes anything, and every change is a POST with CSRF. Rules a
 cut-offs and modes belong to bookings.services; these views only translate between HTTP and it.
 """
 
+import json
 import re
 import secrets
 import time
@@ -13,6 +14,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,13 +56,39 @@ def topics_for(hotspot):
     return topics if topics.exists() else HelpTopic.objects.all()
 
 
-def _remember_token(request, booking_pk: int, token: str) -> None:
-    """Keep the plain token in the browser's session so the confirmation page can show the
-    manage link without putting the token in a URL query string."""
-    tokens = dict(request.session.get("booking_tokens", {}))
+TOKEN_COOKIE = "dh_booked"
+TOKEN_COOKIE_AGE = 24 * 60 * 60
+
+
+def _remembered_tokens(request) -> dict[str, str]:
+    tokens = request.get_signed_cookie(TOKEN_COOKIE, default=None, salt=TOKEN_COOKIE)
+    try:
+        tokens = json.loads(tokens) if tokens else {}
+    except ValueError:
+        return {}
+    return tokens if isinstance(tokens, dict) else {}
+
+
+def _remember_token(request, response, booking_pk: int, token: str):
+    """Keep the plain token where only this browser can read it, so the confirmation page can
+    show the manage link without putting the token in a URL query string. A signed, HttpOnly
+    cookie sent only to the confirmation pages: unlike a session row it costs no database
+    write, which matters on the busiest request of the site."""
+    tokens = _remembered_tokens(request)
     tokens.pop(str(booking_pk), None)
     tokens[str(booking_pk)] = token
-    request.session["booking_tokens"] = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
+    tokens = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
+    response.set_signed_cookie(
+        TOKEN_COOKIE,
+        json.dumps(tokens, separators=(",", ":")),
+        salt=TOKEN_COOKIE,
+        max_age=TOKEN_COOKIE_AGE,
+        path="/book/done/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 DRAFT_KEY = "booking_draft"
@@ -81,7 +109,7 @@ def _token_for_repeat(request, booking, submission: str) -> str | None:
     """A double click sends the same form twice; the second request gets AlreadyBooked. Find the
     first request's token, from this browser session or from the form's one-off submission id,
     so the second response can show the same confirmation page."""
-    token = request.session.get("booking_tokens", {}).get(str(booking.pk))
+    token = _remembered_tokens(request).get(str(booking.pk))
     if token or not submission:
         return token
     # The first request may still be between its commit and recording its token: wait briefly,
@@ -109,41 +137,58 @@ def _other_times(session, *, now, exclude_pk=None, limit=8):
 @rate_limited("book")
 def book(request, slot_id: int):
     slot = get_object_or_404(Slot.objects.select_related("occurrence__session"), pk=slot_id)
-    session, hotspot = _session_and_hotspot(slot)
+    session = slot.occurrence.session
+    if not session.live or session.booking_kind == BookingKind.DROP_IN:
+        raise Http404
     now = timezone.now()
     modes = session.offered_modes
-    topics = topics_for(hotspot)
     problem = ""
     full = False
 
     if request.method == "POST":
-        form = BookingForm(request.POST, topics=topics, modes=modes)
+        # Any topic is valid here (they are global snippets); the hotspot's own list is only
+        # used to draw the form. This keeps the page-tree queries off the booking request.
+        form = BookingForm(request.POST, topics=HelpTopic.objects.all(), modes=modes)
         submission = request.POST.get("submission", "")
         if not SUBMISSION_RE.match(submission):
             submission = ""
         if form.is_valid():
             data = form.cleaned_data
             try:
-                booking = services.book_slot(
-                    slot_id=slot.pk,
-                    first_name=data["first_name"],
-                    phone=data["phone"],
-                    channel="web",
-                    mode=form.cleaned_mode(),
-                    help_topic=data.get("help_topic"),
-                    note=data.get("note", ""),
-                    language=_language(),
-                )
+                # The submission id is recorded in the same transaction as the booking (on the
+                # database cache it shares the commit), so a double click's second request,
+                # which waits for the first, always finds it.
+                with transaction.atomic():
+                    booking = services.book_slot(
+                        slot_id=slot.pk,
+                        first_name=data["first_name"],
+                        phone=data["phone"],
+                        channel="web",
+                        mode=form.cleaned_mode(),
+                        help_topic=data.get("help_topic"),
+                        note=data.get("note", ""),
+                        language=_language(),
+                    )
+                    if submission:
+                        cache.set(
+                            _submission_key(submission),
+                            [booking.pk, booking.manage_token],
+                            SUBMISSION_TTL,
+                        )
             except AlreadyBooked as error:
                 existing = error.booking
                 token = _token_for_repeat(request, existing, submission) if existing else None
                 if token:
-                    _remember_token(request, existing.pk, token)
-                    return redirect("bookings:confirmation", booking_id=existing.pk)
+                    return _remember_token(
+                        request,
+                        redirect("bookings:confirmation", booking_id=existing.pk),
+                        existing.pk,
+                        token,
+                    )
                 return render(
                     request,
                     "pages/bookings/already_booked.html",
-                    {"booking": existing, "session": session, "hotspot": hotspot},
+                    {"booking": existing, "session": session, "hotspot": session.hotspot},
                 )
             except SlotFull as error:
                 problem, full = error.message, True
@@ -152,18 +197,23 @@ def book(request, slot_id: int):
                 problem = error.message
                 _keep_draft(request)
             else:
-                request.session.pop(DRAFT_KEY, None)
-                if submission:
-                    cache.set(
-                        _submission_key(submission),
-                        [booking.pk, booking.manage_token],
-                        SUBMISSION_TTL,
-                    )
-                _remember_token(request, booking.pk, booking.manage_token)
-                return redirect("bookings:confirmation", booking_id=booking.pk)
+                if DRAFT_KEY in request.session:
+                    del request.session[DRAFT_KEY]
+                return _remember_token(
+                    request,
+                    redirect("bookings:confirmation", booking_id=booking.pk),
+                    booking.pk,
+                    booking.manage_token,
+                )
+        # Drawn again with errors: now the hotspot's own topics.
+        hotspot = session.hotspot
+        form.fields["help_topic"].queryset = topics_for(hotspot)
         submission = submission or secrets.token_urlsafe(16)
     else:
-        form = BookingForm(initial=request.session.get(DRAFT_KEY), topics=topics, modes=modes)
+        hotspot = session.hotspot
+        form = BookingForm(
+            initial=request.session.get(DRAFT_KEY), topics=topics_for(hotspot), modes=modes
+        )
         submission = secrets.token_urlsafe(16)
 
     free_slots = selectors.bookable_slots(session=session, now=now)
@@ -200,7 +250,7 @@ def book(request, slot_id: int):
 
 @require_GET
 def confirmation(request, booking_id: int):
-    token = request.session.get("booking_tokens", {}).get(str(booking_id))
+    token = _remembered_tokens(request).get(str(booking_id))
     booking = selectors.booking_for_token(token) if token else None
     if booking is None or booking.pk != booking_id:
         return render(request, "pages/bookings/confirmation_gone.html", status=404)

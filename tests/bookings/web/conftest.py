@@ -71,3 +71,14 @@ def form_data(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def remembered_token(client, booking) -> str:
+    """The plain manage token the booking browser keeps (a signed cookie, see bookings.views)."""
+    from django.test import RequestFactory
+
+    from bookings.views import TOKEN_COOKIE, _remembered_tokens
+
+    request = RequestFactory().get("/")
+    request.COOKIES = {TOKEN_COOKIE: client.cookies[TOKEN_COOKIE].value}
+    return _remembered_tokens(request)[str(booking.pk)]

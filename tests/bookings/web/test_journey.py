@@ -12,7 +12,7 @@ from bookings.selectors import bookable_slots
 from bookings.validators import CPR_MESSAGE
 from tests.factories import make_hotspot
 
-from .conftest import form_data, make_booked_session
+from .conftest import form_data, make_booked_session, remembered_token
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def test_booking_succeeds_and_shows_the_confirmation(
     assert "Your phone and its charger" in html  # what to bring
     assert "openstreetmap.org" in html  # map link
     assert "SMS" in html
-    token = client.session["booking_tokens"][str(booking.pk)]
+    token = remembered_token(client, booking)
     assert reverse("bookings:calendar", args=[token]) in html
     assert reverse("bookings:manage", args=[token]) in html
     assert token not in response.redirect_chain[-1][0]  # never in the redirect URL
@@ -203,7 +203,7 @@ def test_confirmation_needs_the_browser_that_booked(client, slot):
 def test_calendar_file(client, slot):
     client.post(book_url(slot), form_data())
     booking = Booking.objects.get()
-    token = client.session["booking_tokens"][str(booking.pk)]
+    token = remembered_token(client, booking)
     response = client.get(reverse("bookings:calendar", args=[token]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from bookings.models import Booking, BookingEvent, Slot
 from bookings.selectors import bookable_slots
 
-from .conftest import form_data, make_booked_session
+from .conftest import form_data, make_booked_session, remembered_token
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def book(client, slot, **overrides):
     response = client.post(reverse("bookings:book", args=[slot.pk]), form_data(**overrides))
     assert response.status_code == 302, response.content.decode()[:2000]
     booking = Booking.objects.latest("pk")
-    return booking, client.session["booking_tokens"][str(booking.pk)]
+    return booking, remembered_token(client, booking)
 
 
 def snapshot(booking):
@@ -61,7 +61,7 @@ def test_changes_need_the_csrf_token(slot):
     )
     assert response.status_code == 302
     booking = Booking.objects.get()
-    token = client.session["booking_tokens"][str(booking.pk)]
+    token = remembered_token(client, booking)
     assert client.post(reverse("bookings:cancel", args=[token])).status_code == 403
     assert Booking.objects.get().status == "confirmed"
 

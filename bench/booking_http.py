@@ -1,0 +1,525 @@
+"""Booking over HTTP on PostgreSQL, against pgbench doing the same transaction shape.
+
+Run:  .venv/bin/python bench/booking_http.py
+      (PostgreSQL at postgres://postgres@127.0.0.1:5432; database BENCH_DB, default dh_bench)
+
+What it does, in one run that stops by itself (about 1–2 minutes):
+  1. creates the dedicated database if missing, migrates it, resets the bench data and builds
+     bench sessions (many slots, plus one "hot" slot with 5 seats), materialised into slots;
+  2. serves the app with gunicorn on 127.0.0.1:8102 (production settings, DEBUG off, the real
+     middleware, CSRF, rate limiting with its limit raised, sessions, SMS outbox);
+  3. sends concurrent booking POSTs over HTTP for BENCH_SECONDS spread over many slots, then
+     BENCH_HOT concurrent attempts on the hot slot;
+  4. checks that no slot is overbooked, that every slot's counter equals its confirmed bookings,
+     that the hot slot has exactly its capacity, and that HTTP successes == booking rows;
+  5. runs pgbench with a custom script of the same shape (conditional UPDATE of a slot counter +
+     INSERT of a booking row, in one transaction) on the same database for PGBENCH_SECONDS;
+  6. prints bookings/s, p50/p95 latency, pgbench's TPS and the ratio (target >= 25 %).
+Exit status 1 if any correctness check fails.
+"""
+
+import http.client
+import os
+import secrets
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DB_NAME = os.environ.get("BENCH_DB", "dh_bench")
+DATABASE_URL = f"{PG}/{DB_NAME}"
+PORT = int(os.environ.get("BENCH_PORT", "8102"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "12"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
+HOT_ATTEMPTS = int(os.environ.get("BENCH_HOT", "200"))
+HOT_CAPACITY = 5
+PGBENCH_SECONDS = int(os.environ.get("PGBENCH_SECONDS", "10"))
+PGBENCH_CLIENTS = int(os.environ.get("PGBENCH_CLIENTS", str(CLIENTS)))
+SESSIONS = 8
+
+# Django's CSRF accepts the unmasked 32-character secret as the form token, so each request can
+# carry a cookie and a matching field without first fetching the form page.
+CSRF = "b" * 32
+
+SETTINGS_MODULE = "booking_bench_settings"
+SETTINGS_SOURCE = """
+from config.settings.production import *  # noqa: F403
+from config.settings.production import INSTALLED_APPS
+# Wagtail's database search backend needs this on PostgreSQL (system check postgres.E005).
+if "django.contrib.postgres" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
+# Plain static storage: the bench does not run collectstatic, pages only need the URLs.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+"""
+
+
+def environment(settings_dir: str) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "DATABASE_URL": DATABASE_URL,
+            "CONN_MAX_AGE": "60",
+            "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
+            "PYTHONPATH": os.pathsep.join([settings_dir, str(ROOT)]),
+            "SECRET_KEY": "bench-" + secrets.token_hex(16),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{PORT}",
+            "DEBUG": "false",
+            "SMS_BACKEND": "sms.backends.console.SmsBackend",
+            "BOOKING_HORIZON_WEEKS": "1",
+            # The limit stays on (its cache round trips are part of the cost) but is raised: the
+            # whole bench comes from one address.
+            "BOOKING_RATE_LIMIT_BOOK": "100000000/600",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    return env
+
+
+def run(cmd, env, **kwargs):
+    return subprocess.run(cmd, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def ensure_database(env) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    python = str(ROOT / ".venv" / "bin" / "python")
+    run([python, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    run([python, "manage.py", "createcachetable"], env)
+
+
+SETUP_SCRIPT = r"""
+import json, recurrence
+from datetime import date, time
+import django
+django.setup()
+from django.db import connection
+from bookings.materialise import materialise_sessions
+from bookings.models import Slot
+from hotspots.models import HomePage, HotspotPage, OrganisationPage, SessionPage
+
+SESSIONS, HOT_CAPACITY = int(__import__("sys").argv[1]), int(__import__("sys").argv[2])
+with connection.cursor() as cursor:
+    # Start from empty bookings every run; the pages and slots are kept and reset.
+    cursor.execute(
+        "TRUNCATE bookings_bookingevent, bookings_waitlistentry, bookings_booking, "
+        "django_session RESTART IDENTITY CASCADE"
+    )
+    for table in ("sms_message", "django_tasks_db_dbtaskresult", "digihjaelp_cache"):
+        cursor.execute(
+            "SELECT to_regclass(%s)", [table]
+        )
+        if cursor.fetchone()[0]:
+            cursor.execute(f"TRUNCATE {table} CASCADE")
+organisation = OrganisationPage.objects.filter(slug="bench-http").first()
+if organisation is None:
+    organisation = OrganisationPage(title="Bench HTTP", slug="bench-http", kind="municipality")
+    HomePage.objects.get().add_child(instance=organisation)
+hotspot = HotspotPage.objects.filter(slug="bench-hotspot").first()
+if hotspot is None:
+    hotspot = HotspotPage(
+        title="Bench hotspot", slug="bench-hotspot", street_address="Benchvej 1",
+        postcode="8000", city="Aarhus C", latitude=56.15, longitude=10.2, sms_code="8102",
+    )
+    organisation.add_child(instance=hotspot)
+daily = recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)])
+wanted = {f"bench-cafe-{n}": (time(7, 0), time(22, 0), 10, 20) for n in range(SESSIONS)}
+wanted["bench-hot"] = (time(10, 0), time(12, 0), 120, HOT_CAPACITY)  # one slot a day
+for slug, (start, end, minutes, capacity) in wanted.items():
+    if SessionPage.objects.filter(slug=slug).exists():
+        continue
+    session = SessionPage(
+        title=slug, slug=slug, recurrence=daily, starts_on=date(2026, 1, 1),
+        start_time=start, end_time=end, slot_minutes=minutes,
+        fixed_capacity=capacity, booking_cutoff_minutes=0, booking_opens_days=60,
+    )
+    hotspot.add_child(instance=session)
+    session.save_revision().publish()
+sessions = list(SessionPage.objects.live().filter(path__startswith=organisation.path))
+Slot.objects.filter(occurrence__session__in=sessions).update(booked=0, held=0)
+from bookings.selectors import bookable_slots
+# Materialising is idempotent but slow on a busy machine: only when the days ahead run short.
+if len(bookable_slots(hotspot=hotspot, limit=3000)) < 3000:
+    materialise_sessions(sessions)
+spread, hot_slot = [], None
+for session in sessions:
+    slots = bookable_slots(session=session)
+    if session.slug == "bench-hot":
+        hot_slot = slots[0].pk
+    else:
+        spread += [s.pk for s in slots]
+ids = list(Slot.objects.filter(occurrence__session__in=sessions).values_list("pk", flat=True))
+print(json.dumps({"spread": spread, "hot": hot_slot, "min_id": min(ids), "max_id": max(ids),
+                  "session_ids": [s.pk for s in sessions]}))
+"""
+
+
+def setup_content(env) -> dict:
+    import json
+
+    python = str(ROOT / ".venv" / "bin" / "python")
+    result = subprocess.run(
+        [python, "-c", SETUP_SCRIPT, str(SESSIONS), str(HOT_CAPACITY)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit("bench setup failed:\n" + result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def start_server(env) -> subprocess.Popen:
+    gunicorn = str(ROOT / ".venv" / "bin" / "gunicorn")
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "sync",
+            "--backlog",
+            "256",
+            "--preload",
+            "--log-level",
+            "warning",
+            "--timeout",
+            "60",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120  # Wagtail's imports are slow on a busy 2-core machine
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited during start-up")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+            conn.request("GET", "/robots.txt")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    raise SystemExit(f"gunicorn did not start on port {PORT}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def post_booking(slot_id: int, n: int) -> tuple[str, float]:
+    body = urllib.parse.urlencode(
+        {
+            "csrfmiddlewaretoken": CSRF,
+            "first_name": f"Bench{n}",
+            # Valid Danish mobile numbers, one per attempt.
+            "phone": f"+45{20120000 + n % 40000}",
+            "help_topic": "",
+            "note": "",
+            "submission": f"bench-submission-{n:012d}",
+        }
+    )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Cookie": f"csrftoken={CSRF}",
+        "Accept-Language": "en",
+    }
+    started = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    try:
+        conn.request("POST", f"/book/{slot_id}/", body=body, headers=headers)
+        response = conn.getresponse()
+        content = response.read()
+        status = response.status
+    except OSError:
+        return "error", time.perf_counter() - started
+    finally:
+        conn.close()
+    elapsed = time.perf_counter() - started
+    if status == 302:
+        return "booked", elapsed
+    if status == 200 and b"/book/waitlist/" in content:
+        return "full", elapsed
+    return f"http_{status}", elapsed
+
+
+class Load:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.outcomes: dict[str, int] = {}
+        self.latencies: list[float] = []
+        self.counter = 0
+
+    def record(self, outcome, elapsed):
+        with self.lock:
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+            self.latencies.append(elapsed)
+
+    def next_n(self) -> int:
+        with self.lock:
+            self.counter += 1
+            return self.counter
+
+
+def spread_phase(slots: list[int], seconds: float) -> tuple[Load, float]:
+    load = Load()
+    deadline = time.monotonic() + seconds
+
+    def client(k):
+        rng_slots = slots[k::CLIENTS] or slots
+        i = 0
+        while time.monotonic() < deadline:
+            n = load.next_n()
+            # Walk each client's own share of the slots so seats are spread, not contended.
+            load.record(*post_booking(rng_slots[i % len(rng_slots)], n))
+            i += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return load, time.monotonic() - started
+
+
+def hot_phase(slot_id: int, attempts: int, first_n: int) -> Load:
+    load = Load()
+    barrier = threading.Barrier(attempts)
+
+    def attempt(n):
+        barrier.wait(timeout=30)
+        load.record(*post_booking(slot_id, n))
+
+    threads = [threading.Thread(target=attempt, args=(first_n + k,)) for k in range(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return load
+
+
+def check_database(session_ids, hot_slot: int) -> dict:
+    import psycopg
+
+    ids = list(session_ids)
+    with psycopg.connect(DATABASE_URL) as conn:
+        overbooked = conn.execute(
+            "SELECT count(*) FROM bookings_slot WHERE booked + held > capacity"
+        ).fetchone()[0]
+        mismatched = conn.execute(
+            """
+            SELECT count(*) FROM bookings_slot s
+            JOIN bookings_occurrence o ON o.id = s.occurrence_id
+            WHERE o.session_id = ANY(%s) AND s.booked <> (
+                SELECT count(*) FROM bookings_booking b
+                WHERE b.slot_id = s.id AND b.status = 'confirmed')
+            """,
+            [ids],
+        ).fetchone()[0]
+        rows = conn.execute("SELECT count(*) FROM bookings_booking").fetchone()[0]
+        hot_booked = conn.execute(
+            "SELECT count(*) FROM bookings_booking WHERE slot_id = %s", [hot_slot]
+        ).fetchone()[0]
+    return {"overbooked": overbooked, "mismatched": mismatched, "rows": rows, "hot": hot_booked}
+
+
+PGBENCH_SCRIPT = r"""
+\set slot random(:min_id, :max_id)
+BEGIN;
+WITH seat AS (
+  UPDATE bookings_slot SET booked = booked + 1
+  WHERE id = :slot AND booked + held < capacity
+  RETURNING id
+)
+INSERT INTO bookings_booking (slot_id, mode, channel, status, first_name, phone, language,
+  note, reference, manage_token_hash, created_at, updated_at, cancelled_by)
+SELECT seat.id, 'in_person', 'web', 'confirmed', 'Pgbench',
+  '+4530' || lpad((nextval('bench_pgbench_seq') % 1000000)::text, 6, '0'), 'da', '',
+  '0' || lpad(upper(to_hex(currval('bench_pgbench_seq'))), 5, '0'),
+  md5(random()::text) || md5(random()::text), now(), now(), ''
+FROM seat;
+END;
+"""
+
+
+def run_pgbench(content: dict) -> float:
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("DROP SEQUENCE IF EXISTS bench_pgbench_seq")
+        conn.execute("CREATE SEQUENCE bench_pgbench_seq")
+        # Fresh seats for pgbench, the same slots the HTTP run used.
+        conn.execute(
+            "UPDATE bookings_slot SET capacity = capacity + 1000 WHERE id BETWEEN %s AND %s",
+            [content["min_id"], content["max_id"]],
+        )
+    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+        script.write(PGBENCH_SCRIPT)
+    try:
+        url = urllib.parse.urlparse(PG)
+        result = subprocess.run(
+            [
+                "pgbench",
+                "-n",
+                "-h",
+                url.hostname or "127.0.0.1",
+                "-p",
+                str(url.port or 5432),
+                "-U",
+                url.username or "postgres",
+                "-c",
+                str(PGBENCH_CLIENTS),
+                "-j",
+                "2",
+                "-T",
+                str(PGBENCH_SECONDS),
+                "-D",
+                f"min_id={content['min_id']}",
+                "-D",
+                f"max_id={content['max_id']}",
+                "-f",
+                script.name,
+                DB_NAME,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=PGBENCH_SECONDS + 60,
+        )
+    finally:
+        os.unlink(script.name)
+        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+            conn.execute("DELETE FROM bookings_booking WHERE first_name = 'Pgbench'")
+            # Give back the seats pgbench took, so the counters match the bookings again.
+            conn.execute(
+                """
+                UPDATE bookings_slot s SET booked = (
+                    SELECT count(*) FROM bookings_booking b
+                    WHERE b.slot_id = s.id AND b.status = 'confirmed')
+                WHERE s.id BETWEEN %s AND %s
+                """,
+                [content["min_id"], content["max_id"]],
+            )
+            conn.execute(
+                "UPDATE bookings_slot SET capacity = capacity - 1000 WHERE id BETWEEN %s AND %s",
+                [content["min_id"], content["max_id"]],
+            )
+            conn.execute("DROP SEQUENCE IF EXISTS bench_pgbench_seq")
+    if result.returncode != 0:
+        print(result.stdout, result.stderr)
+        raise SystemExit("pgbench failed")
+    for line in result.stdout.splitlines():
+        if line.startswith("tps"):
+            return float(line.split("=")[1].split()[0])
+    raise SystemExit("pgbench printed no tps:\n" + result.stdout)
+
+
+def percentile(values, p):
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def main() -> int:
+    if not shutil.which("pgbench"):
+        raise SystemExit("pgbench is missing: apt-get install postgresql-client")
+    settings_dir = tempfile.mkdtemp(prefix="dh-bench-")
+    Path(settings_dir, f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE)
+    env = environment(settings_dir)
+    t0 = time.monotonic()
+    ensure_database(env)
+    content = setup_content(env)
+    print(
+        f"setup: {len(content['spread'])} bookable slots over {SESSIONS} sessions, hot slot "
+        f"{content['hot']} with {HOT_CAPACITY} seats ({time.monotonic() - t0:.1f} s)"
+    )
+    server = start_server(env)
+    try:
+        # Warm up a worker (imports, connection); it books a seat like any other request.
+        warm_up = post_booking(content["spread"][-1], 0)[0]
+        load, elapsed = spread_phase(content["spread"], SECONDS)
+        hot = hot_phase(content["hot"], HOT_ATTEMPTS, first_n=load.counter + 1000)
+    finally:
+        stop_server(server)
+    checks = check_database(content["session_ids"], content["hot"])
+
+    booked = load.outcomes.get("booked", 0)
+    rate = booked / elapsed
+    lat = sorted(load.latencies)
+    hot_booked = hot.outcomes.get("booked", 0)
+    successes = booked + hot_booked + (warm_up == "booked")
+    print(
+        f"HTTP spread: {sum(load.outcomes.values())} requests in {elapsed:.1f} s with "
+        f"{CLIENTS} clients, {WORKERS} gunicorn workers: {load.outcomes}"
+    )
+    print(
+        f"  {rate:.0f} bookings/s, p50 {percentile(lat, 50) * 1000:.1f} ms, "
+        f"p95 {percentile(lat, 95) * 1000:.1f} ms"
+    )
+    print(
+        f"HTTP hot slot: {HOT_ATTEMPTS} concurrent attempts on {HOT_CAPACITY} seats: "
+        f"{hot.outcomes}; p95 {percentile(sorted(hot.latencies), 95) * 1000:.0f} ms"
+    )
+    print(
+        f"checks: overbooked slots {checks['overbooked']}, counter mismatches "
+        f"{checks['mismatched']}, hot slot rows {checks['hot']}/{HOT_CAPACITY}, "
+        f"HTTP successes {successes} vs booking rows {checks['rows']}"
+    )
+
+    tps = run_pgbench(content)
+    ratio = rate / tps if tps else 0.0
+    print(f"pgbench (same shape, {PGBENCH_CLIENTS} clients, {PGBENCH_SECONDS} s): {tps:.0f} tps")
+    print(f"ratio HTTP bookings/s / pgbench tps = {ratio:.1%} (target >= 25 %)")
+    print(f"total {time.monotonic() - t0:.0f} s")
+    shutil.rmtree(settings_dir, ignore_errors=True)
+
+    ok = (
+        checks["overbooked"] == 0
+        and checks["mismatched"] == 0
+        and checks["hot"] == HOT_CAPACITY
+        and hot_booked == HOT_CAPACITY
+        and successes == checks["rows"]
+        and not [
+            k for k in list(load.outcomes) + list(hot.outcomes) if k.startswith(("http_5", "error"))
+        ]
+    )
+    print("correctness: OK" if ok else "correctness: FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
