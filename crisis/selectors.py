@@ -128,9 +128,13 @@ def dry_run(*, kind: str, paths, starts_at, ends_at) -> DryRun:
 
 
 def crisis_messages(action: CrisisAction) -> QuerySet:
+    return crisis_messages_at(action, action.applied_at)
+
+
+def crisis_messages_at(action: CrisisAction, applied_at) -> QuerySet:
     # created_at is indexed and every row of one action carries the same timestamp.
     return Message.objects.filter(
-        direction=Direction.OUT, created_at=action.applied_at, purpose=action.sms_purpose
+        direction=Direction.OUT, created_at=applied_at, purpose=action.sms_purpose
     )
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -116,141 +116,104 @@ def _enqueue_apply(action_id: int) -> None:
 @transaction.atomic
 def apply_crisis_action(*, action_id: int, now=None) -> CrisisAction:
     """Change the bookings and queue every SMS, all or nothing. Safe to run twice: only a
-    pending action is applied."""
+    pending action is applied.
+
+    Every statement is set-based: an UPDATE that stamps the rows it changes with `now`, then
+    INSERT … SELECTs that read exactly the stamped rows to write the booking events and the
+    outbox rows. No row passes through Python, which is what keeps 10,000 bookings inside two
+    seconds even on a busy two-core machine (bulk_create alone spends that long preparing 10,000
+    model instances)."""
     now = now or timezone.now()
     action = CrisisAction.objects.select_for_update().filter(pk=action_id).first()
     if action is None or action.status != CrisisStatus.PENDING:
         return action
-    paths = action.scope_paths
     if action.kind == CrisisKind.CLOSE:
-        rows, occurrences = _close_occurrences(action, paths, now)
+        changed, occurrences = _close_occurrences(action, now)
+        event = {"kind": EventKind.CANCELLED, "from_mode": "mode", "actor": Actor.SYSTEM}
     else:
-        rows, occurrences = _switch_mode(action, paths, now), 0
+        changed, occurrences = _switch_mode(action, now), 0
+        event = {
+            "kind": EventKind.MODE_SWITCHED,
+            "from_mode": Mode.IN_PERSON,
+            "to_mode": TARGET_MODE[action.kind],
+            "actor": Actor.STAFF,
+        }
+    bookings_changed = _insert_events(changed, now=now, **event)
+    _insert_messages(action, changed, now=now)
 
-    # One text per phone number, linked to that number's first booking for the message log.
-    first_booking = {}
-    no_phone = []
-    for pk, phone in rows:
-        if not phone:
-            no_phone.append(pk)
-        elif phone not in first_booking:
-            first_booking[phone] = pk
-    opted_out = _opted_out(list(first_booking))
-    from_number = settings.TWILIO_FROM_NUMBER or ""
-    Message.objects.bulk_create(
-        [
-            Message(
-                direction=Direction.OUT,
-                to_number=phone,
-                from_number=from_number,
-                body=action.message,
-                purpose=action.sms_purpose,
-                booking_id=booking_id,
-                status=Status.OPTED_OUT if phone in opted_out else Status.QUEUED,
-                created_at=now,
-                updated_at=now,
-            )
-            for phone, booking_id in first_booking.items()
-        ],
-        batch_size=1000,
+    counts = dict(
+        selectors.crisis_messages_at(action, now)
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     CrisisAction.objects.filter(pk=action.pk).update(
         status=CrisisStatus.ACTIVE,
         applied_at=now,
-        bookings_changed=len(rows),
+        bookings_changed=bookings_changed,
         occurrences_cancelled=occurrences,
-        phones_texted=len(first_booking) - len(opted_out),
-        phones_opted_out=len(opted_out),
-        no_phone_booking_ids=no_phone,
+        phones_texted=counts.get(Status.QUEUED, 0),
+        phones_opted_out=counts.get(Status.OPTED_OUT, 0),
+        no_phone_booking_ids=list(
+            changed.filter(phone="").order_by("pk").values_list("pk", flat=True)
+        ),
     )
     transaction.on_commit(lambda: _enqueue_dispatch(action.pk))
     action.refresh_from_db()
     return action
 
 
-def _opted_out(phones: list[str]) -> set[str]:
-    found = set()
-    for chunk in _chunks(phones):
-        found.update(OptOut.objects.filter(phone__in=chunk).values_list("phone", flat=True))
-    return found
-
-
-def _switch_mode(action, paths, now) -> list[tuple[int, str]]:
+def _switch_mode(action, now):
+    """Returns the changed bookings as a queryset (the rows stamped with `now`)."""
     target = TARGET_MODE[action.kind]
     selection = selectors.affected_bookings(
-        kind=action.kind, paths=paths, starts_at=action.starts_at, ends_at=action.ends_at
+        kind=action.kind,
+        paths=action.scope_paths,
+        starts_at=action.starts_at,
+        ends_at=action.ends_at,
     )
-    # FOR UPDATE (PostgreSQL; SQLite's IMMEDIATE transaction already holds the write lock) so
-    # no citizen changes one of these bookings between the list and the UPDATE.
-    rows = list(selection.select_for_update(of=("self",)).order_by("pk").values_list("pk", "phone"))
-    ids = [pk for pk, _phone in rows]
-    for chunk in _chunks(ids):
-        Booking.objects.filter(
-            pk__in=chunk, status=BookingStatus.CONFIRMED, mode=Mode.IN_PERSON
-        ).update(mode=target, updated_at=now)
-    BookingEvent.objects.bulk_create(
-        [
-            BookingEvent(
-                booking_id=pk,
-                kind=EventKind.MODE_SWITCHED,
-                from_mode=Mode.IN_PERSON,
-                to_mode=target,
-                actor=Actor.STAFF,
-                at=now,
-            )
-            for pk in ids
-        ],
-        batch_size=2000,
+    # SQLite's IMMEDIATE transaction already holds the write lock; on PostgreSQL the UPDATE
+    # locks each row and re-checks the WHERE, so a booking a citizen cancelled a moment ago is
+    # skipped rather than switched.
+    Booking.objects.filter(pk__in=selection.values("pk")).update(mode=target, updated_at=now)
+    return Booking.objects.filter(
+        updated_at=now,
+        mode=target,
+        status=BookingStatus.CONFIRMED,
+        slot__starts_at__gte=action.starts_at,
+        slot__starts_at__lt=action.ends_at,
     )
-    return rows
 
 
-def _close_occurrences(action, paths, now) -> tuple[list[tuple[int, str]], int]:
+def _close_occurrences(action, now):
     """The set-based twin of bookings.services.cancel_occurrence, for many occurrences."""
-    occurrence_ids = list(
-        selectors.affected_occurrences(
-            paths=paths, starts_at=action.starts_at, ends_at=action.ends_at
-        )
-        .select_for_update(of=("self",))
-        .values_list("pk", flat=True)
+    selection = selectors.affected_occurrences(
+        paths=action.scope_paths, starts_at=action.starts_at, ends_at=action.ends_at
     )
-    reason = _("Closed by a crisis action")
-    for chunk in _chunks(occurrence_ids):
-        Occurrence.objects.filter(pk__in=chunk).update(
-            status=OccurrenceStatus.CANCELLED,
-            cancelled_reason=reason,
-            cancelled_by=CancellationSource.CRISIS,
-            updated_at=now,
-        )
-    rows, modes = [], []
-    for chunk in _chunks(occurrence_ids):
-        # Lock the slots (as cancel_occurrence does) so a booking in flight either committed
-        # before this list, or waits and then finds the occurrence cancelled.
-        list(Slot.objects.select_for_update().filter(occurrence_id__in=chunk).values_list("pk"))
-        for pk, phone, mode in (
-            Booking.objects.filter(slot__occurrence_id__in=chunk, status=BookingStatus.CONFIRMED)
-            .order_by("pk")
-            .values_list("pk", "phone", "mode")
-        ):
-            rows.append((pk, phone))
-            modes.append(mode)
-    ids = [pk for pk, _phone in rows]
-    for chunk in _chunks(ids):
-        Booking.objects.filter(pk__in=chunk, status=BookingStatus.CONFIRMED).update(
-            status=BookingStatus.CANCELLED,
-            cancelled_at=now,
-            cancelled_by=Actor.SYSTEM,
-            updated_at=now,
-        )
-    BookingEvent.objects.bulk_create(
-        [
-            BookingEvent(
-                booking_id=pk, kind=EventKind.CANCELLED, from_mode=mode, actor=Actor.SYSTEM, at=now
-            )
-            for pk, mode in zip(ids, modes, strict=True)
-        ],
-        batch_size=2000,
+    cancelled = Occurrence.objects.filter(pk__in=selection.values("pk")).update(
+        status=OccurrenceStatus.CANCELLED,
+        cancelled_reason=_("Closed by a crisis action"),
+        cancelled_by=CancellationSource.CRISIS,
+        updated_at=now,
     )
+    closed = Occurrence.objects.filter(
+        updated_at=now,
+        cancelled_by=CancellationSource.CRISIS,
+        starts_at__gte=action.starts_at,
+        starts_at__lt=action.ends_at,
+    )
+    # Lock the slots (as cancel_occurrence does) so a booking in flight either committed before
+    # the UPDATE below, or waits and then finds the occurrence cancelled.
+    list(Slot.objects.select_for_update().filter(occurrence__in=closed).values_list("pk"))
+    Booking.objects.filter(
+        status=BookingStatus.CONFIRMED, slot__occurrence__in=closed.values("pk")
+    ).update(
+        status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=Actor.SYSTEM, updated_at=now
+    )
+    WaitlistEntry.objects.filter(
+        occurrence__in=closed.values("pk"),
+        status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
+    ).update(status=WaitlistStatus.EXPIRED, updated_at=now)
     active = (
         Booking.objects.filter(slot=OuterRef("pk"), status__in=ACTIVE_STATUSES)
         .order_by()
@@ -258,15 +221,96 @@ def _close_occurrences(action, paths, now) -> tuple[list[tuple[int, str]], int]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    for chunk in _chunks(occurrence_ids):
-        WaitlistEntry.objects.filter(
-            occurrence_id__in=chunk,
-            status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
-        ).update(status=WaitlistStatus.EXPIRED, updated_at=now)
-        Slot.objects.filter(occurrence_id__in=chunk).update(
-            booked=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)), held=0
-        )
-    return rows, len(occurrence_ids)
+    Slot.objects.filter(occurrence__in=closed.values("pk")).update(
+        booked=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)), held=0
+    )
+    changed = Booking.objects.filter(
+        cancelled_at=now,
+        status=BookingStatus.CANCELLED,
+        slot__occurrence__in=closed.values("pk"),
+    )
+    return changed, cancelled
+
+
+def _insert_select(model, *, select: dict, source, now, tail: str = "", tail_params=()) -> int:
+    """INSERT INTO <model> (…) SELECT … FROM (<source queryset>) src [tail].
+
+    `select` maps field names to (SQL over the `src` columns, params); every other column gets
+    its model default (auto_now fields: the value in `now`), so a column added to the model
+    later with a default does not break this statement."""
+    source_sql, source_params = source.query.sql_with_params()
+    quote = connection.ops.quote_name
+    columns, expressions, params = [], [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(quote(field.column))
+        if field.name in select:
+            sql, values = select[field.name]
+            expressions.append(sql)
+            params.extend(values)
+        else:
+            expressions.append("%s")
+            auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+            default = now if auto else field.get_default()
+            params.append(field.get_db_prep_save(default, connection))
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
+        f"SELECT {', '.join(expressions)} FROM ({source_sql}) src {tail}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *source_params, *tail_params])
+        return cursor.rowcount
+
+
+def _value(field_name: str, model, value):
+    field = model._meta.get_field(field_name)
+    return ("%s", [field.get_db_prep_save(value, connection)])
+
+
+def _insert_events(changed, *, now, kind, from_mode, actor, to_mode="") -> int:
+    """One BookingEvent per changed booking. from_mode "mode" copies the booking's mode."""
+    return _insert_select(
+        BookingEvent,
+        select={
+            "booking": ("src.id", []),
+            "kind": ("%s", [kind]),
+            "from_mode": ("src.mode", []) if from_mode == "mode" else ("%s", [from_mode]),
+            "to_mode": ("%s", [to_mode]),
+            "actor": ("%s", [actor]),
+            "at": _value("at", BookingEvent, now),
+        },
+        source=changed.order_by().values("id", "mode"),
+        now=now,
+    )
+
+
+def _insert_messages(action, changed, *, now) -> int:
+    """One outbox row per phone number (however many bookings it has), linked to its first
+    booking; numbers that opted out get a row marked opted_out, never sent."""
+    optout_table = connection.ops.quote_name(OptOut._meta.db_table)
+    at = _value("created_at", Message, now)
+    return _insert_select(
+        Message,
+        select={
+            "direction": ("%s", [Direction.OUT]),
+            "to_number": ("src.phone", []),
+            "from_number": ("%s", [settings.TWILIO_FROM_NUMBER or ""]),
+            "body": ("%s", [action.message]),
+            "purpose": ("%s", [action.sms_purpose]),
+            "booking": ("MIN(src.id)", []),
+            "status": (
+                f"CASE WHEN src.phone IN (SELECT phone FROM {optout_table}) THEN %s ELSE %s END",
+                [Status.OPTED_OUT, Status.QUEUED],
+            ),
+            "simulated": _value("simulated", Message, False),
+            "created_at": at,
+            "updated_at": at,
+        },
+        source=changed.exclude(phone="").order_by().values("id", "phone"),
+        tail="GROUP BY src.phone",
+        now=now,
+    )
 
 
 def _enqueue_dispatch(action_id: int) -> None:
