@@ -145,6 +145,10 @@ def test_find_a_place_on_a_small_phone(live_server, browser, places):
 
     page.fill("input[name=q]", "8000")
     page.select_option("select[name=topic]", "mitid")
+    page.click("label[for=acc-step_free_access]")
+    assert page.is_checked("#acc-step_free_access")
+    page.click("label[for=acc-step_free_access]")
+    assert not page.is_checked("#acc-step_free_access")
     page.click("form.directory-search button[type=submit]")
     page.wait_for_url("**/?q=8000*")
     cards = page.locator(".hotspot-card__title a")
