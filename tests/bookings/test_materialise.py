@@ -223,3 +223,13 @@ def test_runperiodic_materialises_every_session(home, now):
     assert Occurrence.objects.filter(session=second).exists()
     stats = materialise_all()
     assert stats.get("occurrences_created", 0) == 0
+
+
+def test_a_date_someone_waits_for_is_cancelled_not_deleted(session, now):
+    occurrence = Occurrence.objects.filter(session=session).first()
+    services.join_waitlist(occurrence_id=occurrence.pk, phone="30123456", channel="sms", now=now)
+    republish(session, recurrence=weekly(recurrence.TH))
+    materialise_session(session, now=now)
+    occurrence.refresh_from_db()
+    assert occurrence.status == "cancelled"
+    assert occurrence.waitlist.get().status == "expired"
