@@ -48,6 +48,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo_volunteers
 
 # The web server and the task worker together; Ctrl-C stops both.
 run: demo
