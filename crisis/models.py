@@ -85,5 +85,14 @@ class CrisisAction(models.Model):
         return f"crisis:{self.pk}"
 
     @property
+    def last_day(self):
+        """The period's last day as the coordinator chose it (ends_at is the midnight after)."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        return timezone.localtime(self.ends_at - timedelta(microseconds=1)).date()
+
+    @property
     def is_active(self) -> bool:
         return self.status in (CrisisStatus.PENDING, CrisisStatus.ACTIVE)

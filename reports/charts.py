@@ -36,9 +36,10 @@ def stacked_bars(*, chart_id: str, title: str, description: str, labels, series)
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
-    for i in range(5):
-        value = top_value * i // 4
-        y = top + plot_h - plot_h * i / 4
+    # _nice_max returns a multiple of 5, so five equal steps are whole numbers.
+    for i in range(6):
+        value = top_value * i // 5
+        y = top + plot_h - plot_h * i / 5
         parts.append(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ccc"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="12" {FONT}>'
