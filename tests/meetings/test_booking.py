@@ -71,7 +71,6 @@ def test_citizen_switches_in_every_direction(world, now, from_mode, to_mode):
     assert Message.objects.filter(booking=booking, purpose="booking_mode_switched").exists()
     # The caseworker (Anna gave a number) is told too.
     assert Message.objects.filter(to_number="+4520010001", purpose="caseworker_mode_switched")
-    room = getattr(switched, "video_room", None)
     if to_mode == "video":
         assert services.room_for_booking(switched) is not None
 

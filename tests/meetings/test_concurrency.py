@@ -1,0 +1,85 @@
+"""A caseworker can never have two meetings at the same time, even when citizens book
+overlapping times of two services at once (real threads; SQLite and PostgreSQL)."""
+
+import threading
+from itertools import combinations
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from bookings.errors import BookingError
+from bookings.models import Slot
+from meetings import services
+from meetings.materialise import materialise_all_meetings
+from meetings.models import CaseworkerAvailability
+from tests.meetings.conftest import make_service, slot_of
+
+
+def _two_services(world, now):
+    other = make_service(world.organisation, "Bostøttesamtale", duration_minutes=30)
+    for availability in CaseworkerAvailability.objects.filter(caseworker=world.anna):
+        availability.services.add(other)
+    materialise_all_meetings(now=now)
+    return other
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_database_refuses_overlapping_booked_slots(world, now):
+    other = _two_services(world, now)
+    first = slot_of(world.service, world.anna, now, 0)  # 9.00–9.45
+    clash = slot_of(other, world.anna, now, 1)  # 9.30–10.00
+    Slot.objects.filter(pk=first.pk).update(booked=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Slot.objects.filter(pk=clash.pk).update(booked=1)
+    # Touching, not overlapping: 9.45 after 9.00–9.45 is fine.
+    Slot.objects.filter(pk=slot_of(world.service, world.anna, now, 1).pk).update(booked=1)
+    # Another caseworker at the same time is fine.
+    Slot.objects.filter(pk=slot_of(world.service, world.bo, now, 0).pk).update(booked=1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_overlapping_bookings_never_double_book(world, now):
+    other = _two_services(world, now)
+    targets = [
+        slot_of(world.service, world.anna, now, 0).pk,  # 9.00–9.45
+        slot_of(other, world.anna, now, 0).pk,  # 9.00–9.30
+        slot_of(other, world.anna, now, 1).pk,  # 9.30–10.00
+        slot_of(world.service, world.anna, now, 1).pk,  # 9.45–10.30
+    ]
+    threads_per_slot = 4
+    barrier = threading.Barrier(len(targets) * threads_per_slot)
+    results, errors = [], []
+
+    def attempt(n, slot_id):
+        try:
+            barrier.wait(timeout=30)
+            booking = services.book_meeting(
+                slot_id=slot_id,
+                first_name=f"P{n}",
+                phone=f"+45203{n:05d}",
+                mode="video",
+                now=now,
+            )
+            results.append(booking.slot_id)
+        except BookingError:
+            pass
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(repr(error))
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=attempt, args=(i * threads_per_slot + j, slot_id))
+        for i, slot_id in enumerate(targets)
+        for j in range(threads_per_slot)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert results, "nobody got a meeting"
+    booked = list(Slot.objects.filter(caseworker=world.anna, booked__gt=0))
+    assert len(booked) == len(results)
+    for a, b in combinations(booked, 2):
+        assert a.ends_at <= b.starts_at or b.ends_at <= a.starts_at, (a, b)
