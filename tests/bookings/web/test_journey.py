@@ -251,3 +251,15 @@ def test_rate_limited_pages_say_when_to_come_back(client, settings, slot):
     settings.BOOKING_RATE_LIMITS = {"book": "0/600", "lookup": "100/600"}
     response = client.post(book_url(slot), form_data())
     assert response.status_code == 429 and response["Retry-After"] == "600"
+
+
+def test_the_token_cookie_is_httponly_signed_and_only_sent_to_the_confirmation(client, slot):
+    from bookings.views import TOKEN_COOKIE
+
+    response = client.post(book_url(slot), form_data())
+    cookie = response.cookies[TOKEN_COOKIE]
+    assert cookie["httponly"] and cookie["path"] == "/book/done/"
+    assert cookie["samesite"] == "Lax"
+    # A forged cookie (someone else's booking id with a made-up token) shows nothing.
+    client.cookies[TOKEN_COOKIE] = '{"1":"made-up-token"}'
+    assert client.get(response["Location"]).status_code == 404

@@ -1,0 +1,79 @@
+"""A coordinator finds "Bookings" in the Wagtail admin menu, sees today's bookings, marks who
+came and books a citizen who phoned in."""
+
+from pathlib import Path
+
+import pytest
+import recurrence
+from django.utils import timezone
+
+from bookings import services
+from bookings.materialise import materialise_session
+from bookings.models import Booking, Occurrence
+from bookings.selectors import bookable_slots
+from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
+
+from .test_booking_journey import CHROMIUM_ARGS, browser  # noqa: F401  (fixture)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+
+
+@pytest.fixture
+def todays_booking(home):
+    organisation = make_organisation("Aarhus Kommune")
+    hotspot = make_hotspot(organisation, "Dokk1", sms_code="4021")
+    session = make_session(
+        hotspot,
+        "IT-café",
+        rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
+        booking_cutoff_minutes=0,
+    )
+    materialise_session(session)
+    slot = bookable_slots(session=session)[0]
+    booking = services.book_slot(
+        slot_id=slot.pk, first_name="Bodil", phone="20123456", channel="web"
+    )
+    # Attendance can be marked from the session's day on: make it today's.
+    occurrence = slot.occurrence
+    Occurrence.objects.filter(session=session, date=timezone.localdate()).exclude(
+        pk=occurrence.pk
+    ).delete()
+    Occurrence.objects.filter(pk=occurrence.pk).update(date=timezone.localdate())
+    user = make_staff_user(organisation, "koordinator", role="coordinators_group")
+    return booking, user
+
+
+def test_coordinator_marks_attendance_and_books_for_a_caller(live_server, browser, todays_booking):  # noqa: F811
+    booking, user = todays_booking
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "secret-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.get_by_role("link", name="Bookings").first.click()
+    page.wait_for_url("**/admin/bookings/")
+    assert page.get_by_text("Bodil").first.is_visible()
+    page.get_by_role("button", name="Came").first.click()
+    page.wait_for_load_state()
+    booking.refresh_from_db()
+    assert booking.status == "attended"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "booking-staff-list.png"), full_page=True)
+
+    page.get_by_role("link", name="Book for a citizen").click()
+    page.locator("a[href*='/admin/bookings/new/']").first.click()
+    page.fill("#id_first_name", "Carl")
+    page.fill("#id_phone", "20 33 33 33")
+    page.screenshot(path=str(SCREENSHOTS / "booking-staff-book.png"), full_page=True)
+    page.get_by_role("button", name="Book").click()
+    page.wait_for_url("**/admin/bookings/?from=*")
+    carl = Booking.objects.get(first_name="Carl")
+    assert (carl.channel, carl.phone) == ("staff", "+4520333333")
+    assert page.get_by_text(carl.reference).first.is_visible()
+    context.close()
