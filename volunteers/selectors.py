@@ -67,9 +67,10 @@ def booked_counts(occurrence_ids) -> dict[int, int]:
     return defaultdict(int, {pk: n or 0 for pk, n in rows})
 
 
-def with_staffing(occurrences, *, volunteer=None) -> list[Occurrence]:
+def with_staffing(occurrences, *, volunteer=None, now=None) -> list[Occurrence]:
     """Attach on_shift, needed, booked, hotspot and (for a volunteer) my_shift to each occurrence,
     in a fixed number of queries."""
+    now = now or timezone.now()
     occurrences = list(occurrences)
     ids = [o.pk for o in occurrences]
     on_shift = on_shift_counts(ids)
@@ -92,6 +93,7 @@ def with_staffing(occurrences, *, volunteer=None) -> list[Occurrence]:
         occurrence.booked_count = booked[occurrence.pk]
         occurrence.hotspot = hotspots.get(occurrence.session.path[: -SessionPage.steplen])
         occurrence.my_shift = mine.get(occurrence.pk)
+        occurrence.has_started = occurrence.starts_at <= now
     return occurrences
 
 

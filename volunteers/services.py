@@ -364,6 +364,11 @@ def fill_weekly_series(*, series: RecurringShift, now=None, after=None) -> int:
     now = now or timezone.now()
     taken = 0
     volunteer = series.volunteer
+    session_path = series.session.path
+    if not any(
+        session_path.startswith(o.path) for o in selectors.volunteer_organisations(volunteer)
+    ):
+        return 0  # no longer a volunteer of that organisation: the series waits, harmless
     occurrences = Occurrence.objects.filter(
         session_id=series.session_id,
         status=OccurrenceStatus.SCHEDULED,
@@ -659,7 +664,9 @@ def alert_unstaffed_soon(*, now=None) -> int:
 def fill_all_weekly_series(*, now=None) -> int:
     now = now or timezone.now()
     total = 0
-    for series in RecurringShift.objects.filter(is_active=True).select_related("volunteer"):
+    for series in RecurringShift.objects.filter(is_active=True).select_related(
+        "volunteer", "session"
+    ):
         if not series.volunteer.is_active:
             continue
         with transaction.atomic():

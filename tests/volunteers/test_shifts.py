@@ -112,3 +112,13 @@ def test_started_or_cancelled_dates_cannot_be_taken(cafe):
     cancel_occurrence(occurrence=occurrence, reason="Closed", now=NOW)
     with pytest.raises(ShiftClosed):
         services.take_shift(volunteer=anna, occurrence_id=occurrence.pk, now=NOW)
+
+
+def test_weekly_series_stops_filling_when_the_volunteer_leaves_the_organisation(cafe):
+    organisation, _hotspot, session = cafe
+    occurrence = next_occurrence(session)
+    anna = make_volunteer(organisation, vphone(1))
+    services.take_shift(volunteer=anna, occurrence_id=occurrence.pk, weekly=True, now=NOW)
+    anna.organisations.remove(organisation)
+    materialise_session(session, now=NOW + timedelta(weeks=4))
+    assert services.fill_all_weekly_series(now=NOW) == 0
