@@ -53,3 +53,12 @@ def test_the_hotspot_admin_links_to_the_poster(client, hotspot):
     client.force_login(make_staff_user(hotspot.organisation))
     response = client.get(reverse("wagtailadmin_pages:edit", args=[hotspot.pk]))
     assert reverse("hotspot_poster", args=[hotspot.pk]) in response.content.decode()
+
+
+def test_poster_as_pdf(client, hotspot):
+    response = client.get(reverse("hotspot_poster_pdf", args=[hotspot.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") >= 1
+    assert len(response.content) > 2000  # text and about a thousand QR modules
