@@ -431,6 +431,7 @@ class Command(BaseCommand):
             for spec in hotspots:
                 created_pages += self._hotspot(organisation, spec, topics, languages)
         self._superuser()
+        created_pages += self._meetings(home)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created_pages} new pages)."))
         self.stdout.write(
             f"Demo logins for http://127.0.0.1:8000/admin/ (password for all: {DEMO_PASSWORD}):"
@@ -438,6 +439,90 @@ class Command(BaseCommand):
         self.stdout.write("  admin (superuser)")
         for username, organisation_title in logins:
             self.stdout.write(f"  {username} (editor and coordinator, {organisation_title})")
+        self.stdout.write("  sagsbehandler (caseworker, Aarhus Kommune: menu 'My meetings')")
+
+    def _meetings(self, home) -> int:
+        """Caseworker meetings (meetings app): two services under Aarhus Kommune, served by a
+        demo caseworker with weekday morning hours."""
+        from meetings.materialise import materialise_caseworker
+        from meetings.models import (
+            CaseworkerAvailability,
+            CaseworkerProfile,
+            MeetingLocation,
+            MeetingServicePage,
+        )
+
+        organisation = OrganisationPage.objects.child_of(home).filter(slug="aarhus-kommune").first()
+        if organisation is None:
+            return 0
+        organisation.refresh_from_db()
+        User = get_user_model()
+        caseworker, created_user = User.objects.get_or_create(
+            username="sagsbehandler",
+            defaults={"first_name": "Sanne", "last_name": "Holm", "email": "sanne@example.invalid"},
+        )
+        if created_user:
+            caseworker.set_password(DEMO_PASSWORD)
+            caseworker.save()
+        if organisation.caseworkers_group:
+            caseworker.groups.add(organisation.caseworkers_group)
+        CaseworkerProfile.objects.get_or_create(user=caseworker)
+        location, _ = MeetingLocation.objects.get_or_create(
+            organisation=organisation,
+            name="Jobcenter Aarhus, mødelokale 2",
+            defaults={
+                "address": "Værkmestergade 1",
+                "postcode": "8000",
+                "city": "Aarhus C",
+                "directions": "Spørg efter din sagsbehandler i receptionen.",
+            },
+        )
+        created = 0
+        services = []
+        for slug, title, minutes, description in (
+            (
+                "samtale-med-jobcentret",
+                "Samtale med jobcentret",
+                45,
+                "<p>En samtale med din sagsbehandler om job, uddannelse eller sygedagpenge. "
+                "Du vælger selv, om I mødes, taler i telefon eller ses på video.</p>",
+            ),
+            (
+                "bostoettesamtale",
+                "Bostøttesamtale",
+                30,
+                "<p>En kort samtale med din kontaktperson om hverdagen i dit hjem.</p>",
+            ),
+        ):
+            service = MeetingServicePage.objects.child_of(organisation).filter(slug=slug).first()
+            if service is None:
+                service = MeetingServicePage(
+                    title=title, slug=slug, duration_minutes=minutes, description=description
+                )
+                organisation.add_child(instance=service)
+                service.save_revision().publish()
+                service = MeetingServicePage.objects.get(pk=service.pk)
+                created += 1
+            service.caseworkers.add(caseworker)
+            services.append(service)
+        if not CaseworkerAvailability.objects.filter(caseworker=caseworker).exists():
+            availability = CaseworkerAvailability.objects.create(
+                organisation=organisation,
+                caseworker=caseworker,
+                recurrence=_rule(
+                    (
+                        recurrence.WEEKLY,
+                        [recurrence.MO, recurrence.TU, recurrence.WE, recurrence.TH],
+                    )
+                ),
+                starts_on=timezone.localdate(),
+                start_time=time(9, 0),
+                end_time=time(12, 0),
+                location=location,
+            )
+            availability.services.set(services)
+        materialise_caseworker(caseworker.pk)
+        return created
 
     def _hotspot(self, organisation, spec, topics, languages) -> int:
         (
