@@ -53,6 +53,10 @@ PATH = "/sms/twilio/inbound/"
 SETTINGS_MODULE = "sms_bench_settings"
 SETTINGS_SOURCE = """
 from config.settings.production import *  # noqa: F403
+from config.settings.production import DATABASES, INSTALLED_APPS
+# Wagtail's database search backend needs this on PostgreSQL (system check postgres.E005).
+if "postgresql" in DATABASES["default"]["ENGINE"] and "django.contrib.postgres" not in INSTALLED_APPS:
+    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -137,7 +141,7 @@ def prepare_sqlite(settings_dir: str, workdir: Path) -> str:
     with sqlite3.connect(template) as source, sqlite3.connect(db) as target:
         source.backup(target)
     url = f"sqlite:///{db}"
-    manage(environment(settings_dir, url), "migrate", "-v0", timeout=left() - 60)
+    manage(environment(settings_dir, url), "migrate", "-v0", timeout=left() - 40)
     return url
 
 
@@ -150,7 +154,7 @@ def prepare_postgres(settings_dir: str) -> str:
     with psycopg.connect(admin, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
             conn.execute(f'CREATE DATABASE "{name}"')
-    manage(environment(settings_dir, DATABASE_URL), "migrate", "-v0", timeout=left() - 60)
+    manage(environment(settings_dir, DATABASE_URL), "migrate", "-v0", timeout=left() - 40)
     return DATABASE_URL
 
 

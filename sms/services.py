@@ -364,10 +364,7 @@ def receive_inbound(
     now = now or timezone.now()
     # PostgreSQL text cannot hold NUL; nothing a citizen means is lost by dropping it.
     body, from_number = body.replace("\x00", ""), from_number.replace("\x00", "")
-    if sid:
-        existing = Message.objects.filter(direction=Direction.IN, provider_sid=sid).first()
-        if existing is not None:
-            return existing, False
+    # No look-up first: a new sid is the common case, and the unique constraint catches a replay.
     try:
         with _one_writer_per_process(), transaction.atomic():
             message = Message.objects.create(
@@ -383,7 +380,7 @@ def receive_inbound(
             )
             _enqueue_after_commit(lambda **kw: _enqueue_process(message.pk, **kw))
     except IntegrityError:
-        # The same MessageSid raced us from a parallel request.
+        # A replayed MessageSid (Twilio retried, or delivered twice at once): one row, one effect.
         return Message.objects.get(direction=Direction.IN, provider_sid=sid), False
     return message, True
 
