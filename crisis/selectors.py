@@ -4,6 +4,8 @@ so the numbers a coordinator is shown are the rows that then change."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -34,11 +36,21 @@ def actions_for_user(user) -> QuerySet:
 
 
 def scope_choices(organisation) -> list[Page]:
-    """Pages a coordinator can put in scope: the organisation's hotspots (meeting services will
-    join this list; anything with sessions below it works)."""
-    return list(
+    """Pages a coordinator can put in scope: the organisation's hotspots and meeting services
+    (anything whose sessions or meeting times lie below it)."""
+    pages = list(
         HotspotPage.objects.descendant_of(organisation).order_by("path").only("pk", "title", "path")
     )
+    try:
+        meeting_service = apps.get_model("meetings", "MeetingServicePage")
+    except LookupError:
+        return pages
+    pages += list(
+        meeting_service.objects.descendant_of(organisation)
+        .order_by("path")
+        .only("pk", "title", "path")
+    )
+    return pages
 
 
 def scope_paths_for(organisation, page_ids) -> list[str]:
@@ -54,17 +66,30 @@ def scope_paths_for(organisation, page_ids) -> list[str]:
     )
 
 
+def _has_meeting_services() -> bool:
+    try:
+        Occurrence._meta.get_field("meeting_service")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 def _paths_q(paths, prefix: str) -> Q:
+    """`prefix` names the occurrence ("" for Occurrence itself, "slot__occurrence__" for
+    Booking). An occurrence is a session date or a caseworker meeting time: either source's
+    page may lie below a scope page."""
+    sources = ["session"] + (["meeting_service"] if _has_meeting_services() else [])
     q = Q(pk__in=[])
     for path in paths:
-        q |= Q(**{f"{prefix}__path__startswith": path})
+        for source in sources:
+            q |= Q(**{f"{prefix}{source}__path__startswith": path})
     return q
 
 
 def affected_occurrences(*, paths, starts_at: datetime, ends_at: datetime) -> QuerySet:
     """Occurrences a "close" action cancels: scheduled, starting inside [starts_at, ends_at)."""
     return Occurrence.objects.filter(
-        _paths_q(paths, "session"),
+        _paths_q(paths, ""),
         status=OccurrenceStatus.SCHEDULED,
         starts_at__gte=starts_at,
         starts_at__lt=ends_at,
@@ -82,7 +107,7 @@ def affected_bookings(*, kind: str, paths, starts_at: datetime, ends_at: datetim
             ),
         )
     return Booking.objects.filter(
-        _paths_q(paths, "slot__occurrence__session"),
+        _paths_q(paths, "slot__occurrence__"),
         status=BookingStatus.CONFIRMED,
         mode=Mode.IN_PERSON,
         slot__occurrence__status=OccurrenceStatus.SCHEDULED,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
@@ -81,6 +82,18 @@ def _in_scope(paths, prefix: str) -> Q:
     for path in paths:
         q |= Q(**{f"{prefix}__path__startswith": path})
     return q
+
+
+def _occurrence_scope(paths, prefix: str) -> Q:
+    """Bookings of session dates and of caseworker meeting times (when that source exists)."""
+    if paths is None:
+        return Q()
+    q = _in_scope(paths, f"{prefix}session")
+    try:
+        Occurrence._meta.get_field("meeting_service")
+    except FieldDoesNotExist:
+        return q
+    return q | _in_scope(paths, f"{prefix}meeting_service")
 
 
 def _weeks(first: date, last: date) -> list[date]:
@@ -199,7 +212,7 @@ def _sms(paths, start, end) -> dict[str, int]:
     if paths is not None:
         # Texts about a booking belong to the booking's organisation; replies to strangers who
         # never booked belong to nobody and only show in the all-organisations view.
-        messages = messages.filter(_in_scope(paths, "booking__slot__occurrence__session"))
+        messages = messages.filter(_occurrence_scope(paths, "booking__slot__occurrence__"))
     counts = dict(messages.values_list("status").annotate(n=Count("pk")).order_by())
     failed = counts.get(Status.FAILED, 0) + counts.get(Status.UNDELIVERABLE, 0)
     delivered = counts.get(Status.DELIVERED, 0)
@@ -217,7 +230,7 @@ def statistics(*, paths, first: date, last: date) -> Statistics:
     """paths: tree paths of the organisations to count (None: all)."""
     start, end = bounds(first, last)
     bookings = Booking.objects.filter(
-        _in_scope(paths, "slot__occurrence__session"),
+        _occurrence_scope(paths, "slot__occurrence__"),
         slot__starts_at__gte=start,
         slot__starts_at__lt=end,
     )

@@ -9,6 +9,7 @@ from bookings.models import Booking, BookingEvent, Occurrence, Slot
 from crisis import selectors, services
 from crisis.models import CrisisAction
 from sms.models import Message, OptOut
+from tests.factories import make_staff_user
 
 from .conftest import book, slots_of
 
@@ -204,3 +205,43 @@ def test_ending_is_logged_with_who_did_it(booked, django_capture_on_commit_callb
         w.coordinator,
     )
     assert ended.ended_at is not None
+
+
+def test_meeting_services_can_be_in_scope(world, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from meetings.models import MeetingServicePage
+
+    w = world
+    service = MeetingServicePage(title="Samtale med jobcentret", slug="jobcenter")
+    w.org.add_child(instance=service)
+    service.save_revision().publish()
+    caseworker = make_staff_user(w.org, "sagsbehandler", role="caseworkers_group")
+    starts = local(w.day2, 9)
+    occurrence = Occurrence.objects.create(
+        meeting_service=service,
+        caseworker=caseworker,
+        date=w.day2,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=45),
+    )
+    slot = Slot.objects.create(
+        occurrence=occurrence,
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=45),
+        capacity=1,
+    )
+    meeting = book(slot, "20123420")
+    session_booking = book(slots_of(w.session_a, w.day2)[0], "20123421")
+    assert service.pk in [p.pk for p in selectors.scope_choices(w.org)]
+
+    action = run(
+        w,
+        django_capture_on_commit_callbacks,
+        scope=[service.pk],
+        first=local(w.day2),
+        last=local(w.day3),
+    )
+    assert action.bookings_changed == 1
+    assert Booking.objects.get(pk=meeting.pk).mode == "video"
+    assert Booking.objects.get(pk=session_booking.pk).mode == "in_person"
