@@ -316,3 +316,41 @@ def test_with_the_database_task_backend_the_task_row_shares_the_transaction():
     [task] = DBTaskResult.objects.all()
     assert task.task_path == "sms.tasks.send_message"
     assert task.args_kwargs["args"] == [message.pk]
+
+
+@pytest.mark.django_db
+def test_old_texts_are_wiped_with_the_retention_period(settings):
+    from sms.models import Conversation
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    now = timezone.now()
+    old = Message.objects.create(
+        direction=Direction.IN,
+        from_number=PHONE,
+        body="min mor hedder …",
+        status=Status.PROCESSED,
+        provider_sid="SMold",
+        created_at=now - timedelta(days=31),
+    )
+    fresh = Message.objects.create(
+        direction=Direction.OUT,
+        to_number=PHONE,
+        body="Husk din tid",
+        status=Status.SENT,
+        created_at=now - timedelta(days=2),
+    )
+    Conversation.objects.create(phone=PHONE)
+    Conversation.objects.filter(phone=PHONE).update(updated_at=now - timedelta(days=31))
+    assert services.purge_old_messages(now=now) == 1
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.body, old.from_number) == ("", "")
+    assert old.provider_sid == "SMold"  # a late replay of it still does nothing
+    assert fresh.body == "Husk din tid"
+    assert not Conversation.objects.exists()
+
+
+def test_periodic_jobs_are_registered():
+    from config.periodic import registered_jobs
+
+    assert {"sms_outbox", "sms_reminders", "sms_purge"} <= set(registered_jobs())
