@@ -546,7 +546,7 @@ def recompute_capacity(*, occurrence: Occurrence, volunteers: int | None = None,
 
 
 def _offer_hours() -> int:
-    return getattr(settings, "WAITLIST_OFFER_HOURS", 2)
+    return settings.WAITLIST_OFFER_HOURS
 
 
 @transaction.atomic

@@ -189,6 +189,8 @@ VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "fake")
 # Booking engine knobs.
 BOOKING_HORIZON_WEEKS = int(os.environ.get("BOOKING_HORIZON_WEEKS", "8"))
 PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS", "30"))
+# How long a freed seat is held for the next phone on the waiting list ("svar JA inden 2 timer").
+WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "2"))
 
 # Citizen booking endpoints are rate-limited per client IP ("requests/seconds"), see
 # bookings/ratelimit.py: "book" counts booking and waitlist POSTs, "lookup" manage-token look-ups.
