@@ -73,6 +73,8 @@ django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("createcachetable", verbosity=0)
+# DEBUG is off, as in production, so the manifest storage needs collectstatic's output.
+call_command("collectstatic", interactive=False, verbosity=0)
 from hotspots.models import HomePage, HotspotPage, OrganisationPage
 started = time.monotonic()
 have = HotspotPage.objects.count()
@@ -123,6 +125,8 @@ def start_server(env: dict) -> subprocess.Popen:
             f"127.0.0.1:{PORT}",
             "--workers",
             str(WORKERS),
+            "--graceful-timeout",
+            "5",
             "--log-level",
             "warning",
             "--access-logfile",
@@ -205,7 +209,8 @@ def main():
     print(f"hotspots: {count} live (loaded in {seconds:.1f} s); hotspot page {hotspot_url}")
     print(
         f"gunicorn: {WORKERS} sync workers on 127.0.0.1:{PORT}; {CLIENTS} concurrent clients, "
-        f"{SECONDS:.0f} s per URL; {os.cpu_count()} CPUs",
+        f"{SECONDS:.0f} s per URL; {os.cpu_count()} CPUs; load average before: "
+        f"{os.getloadavg()[0]:.1f}",
         flush=True,
     )
     server = start_server(env)
@@ -219,7 +224,11 @@ def main():
         results = {name: measure(path) for name, path in urls}
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=40)  # gunicorn lets running requests finish
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     base = results["baseline /robots.txt"]
     print(f"{'url':34} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95/base':>9} errors")
     for name, r in results.items():

@@ -67,10 +67,24 @@ def next_times(sessions: list[SessionPage], *, now: datetime, limit: int = 3) ->
 def filter_hotspots(
     queryset: QuerySet[HotspotPage], filters: DirectoryFilters, *, now: datetime
 ) -> QuerySet[HotspotPage]:
+    # Many-to-many filters as EXISTS, not joins: no duplicate rows, so no DISTINCT, and the
+    # paginator's COUNT stays a plain count over the hotspots.
     if filters.topic:
-        queryset = queryset.filter(help_topics__slug=filters.topic)
+        queryset = queryset.filter(
+            Exists(
+                HotspotPage.help_topics.through.objects.filter(
+                    hotspotpage_id=OuterRef("pk"), helptopic__slug=filters.topic
+                )
+            )
+        )
     if filters.language:
-        queryset = queryset.filter(languages__code=filters.language)
+        queryset = queryset.filter(
+            Exists(
+                HotspotPage.languages.through.objects.filter(
+                    hotspotpage_id=OuterRef("pk"), language__code=filters.language
+                )
+            )
+        )
     for name in filters.accessibility:
         if name in ACCESSIBILITY_FIELDS:
             queryset = queryset.filter(**{name: True})
@@ -150,7 +164,7 @@ def search_directory(
     else:
         queryset = queryset.order_by("city", "title")
 
-    queryset = queryset.distinct().prefetch_related("help_topics", "languages")
+    queryset = queryset.prefetch_related("help_topics", "languages")
     paginator = Paginator(queryset, PAGE_SIZE)
     page = paginator.get_page(page_number)
     hotspots = list(page.object_list)
