@@ -41,3 +41,38 @@ def test_hotspot_sms_code_clash_is_a_clear_form_error(home):
     with pytest.raises(ValidationError) as excinfo:
         other.clean()
     assert "Dokk1" in str(excinfo.value.message_dict["sms_code"])
+
+
+@pytest.mark.parametrize(
+    ("model", "parent_name"),
+    [
+        (HotspotPage, "home"),
+        (SessionPage, "home"),
+        (SessionPage, "organisation"),
+        (OrganisationPage, "hotspot"),
+        (HotspotPage, "session"),
+        (HomePage, "organisation"),
+    ],
+)
+def test_admin_refuses_a_page_in_the_wrong_place(admin_client, home, model, parent_name):
+    """Even a superuser cannot put a page where the tree rules forbid it, through the real
+    admin URL."""
+    from django.urls import reverse
+
+    organisation = make_organisation()
+    hotspot = make_hotspot(organisation)
+    session = make_session(hotspot)
+    parent = {"home": home, "organisation": organisation, "hotspot": hotspot, "session": session}[
+        parent_name
+    ]
+    url = reverse(
+        "wagtailadmin_pages:add", args=[model._meta.app_label, model._meta.model_name, parent.pk]
+    )
+    before = Page.objects.count()
+    assert admin_client.get(url).status_code in {302, 403, 404}
+    assert admin_client.post(url, {"title": "x", "slug": "x"}).status_code in {302, 403, 404}
+    assert Page.objects.count() == before
+
+
+def test_only_one_directory(home):
+    assert not HomePage.can_create_at(Page.get_first_root_node())
