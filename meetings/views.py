@@ -15,10 +15,20 @@ from bookings import selectors as booking_selectors
 from bookings.errors import AlreadyBooked, BookingError
 from bookings.models import BookingStatus, Slot
 from bookings.ratelimit import rate_limited
-from bookings.views import _language, _remember_token
+from bookings.views import _language
 
 from . import selectors, services
 from .forms import MEETING_MODE_LABELS, MeetingBookingForm, MeetingModeForm
+
+REMEMBERED_TOKENS = 5
+
+
+def _remember_token(request, booking_pk: int, token: str) -> None:
+    """Keep the plain manage token in this browser's session only, so the confirmation page
+    can show the manage link without a token in a URL query string."""
+    tokens = dict(request.session.get("meeting_tokens", {}))
+    tokens[str(booking_pk)] = token
+    request.session["meeting_tokens"] = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
 
 
 def _meeting_slot(slot_id):
@@ -100,7 +110,7 @@ def _context(booking, token, *, now=None):
 
 
 def done(request, booking_id: int):
-    token = request.session.get("booking_tokens", {}).get(str(booking_id))
+    token = request.session.get("meeting_tokens", {}).get(str(booking_id))
     booking = booking_selectors.booking_for_token(token) if token else None
     if booking is None or booking.pk != booking_id:
         return render(request, "pages/bookings/confirmation_gone.html", status=404)
@@ -193,5 +203,6 @@ def join(request, token: str):
         },
     )
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin: the token never reaches the video provider, and our own POST keeps its Origin.
+    response["Referrer-Policy"] = "same-origin"
     return response

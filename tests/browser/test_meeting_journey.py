@@ -1,0 +1,150 @@
+"""A citizen books a video meeting with a caseworker on a small phone, switches it to in person
+from the manage page, and opens the join page of a video meeting. Axe must find nothing."""
+
+from datetime import date, time, timedelta
+
+import pytest
+import recurrence
+from django.utils import timezone
+
+from bookings.models import Booking, Occurrence, Slot
+from bookings.services import book_slot
+from meetings.materialise import materialise_all_meetings
+from meetings.models import MeetingLocation, MeetingTime
+from meetings.services import join_path, room_for_booking
+from tests.browser.test_booking_journey import SCREENSHOTS, browser, check_axe  # noqa: F401
+from tests.factories import make_organisation
+from tests.meetings.conftest import make_availability, make_caseworker, make_service
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def snap(page, name):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"meeting-{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def service(home, settings):
+    settings.VIDEO_PROVIDER = "fake"
+    organisation = make_organisation("Aarhus Kommune", phone="89 40 20 00")
+    location = MeetingLocation.objects.create(
+        organisation=organisation,
+        name="Jobcenter, mødelokale 2",
+        address="Værkmestergade 1",
+        postcode="8000",
+        city="Aarhus C",
+        directions="Spørg i receptionen.",
+    )
+    service = make_service(
+        organisation,
+        description="<p>En samtale med din sagsbehandler om job og uddannelse.</p>",
+    )
+    anna = make_caseworker(organisation, "anna")
+    make_availability(
+        organisation,
+        anna,
+        [service],
+        location=location,
+        rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
+        starts_on=date.today(),
+        start_time=time(8, 0),
+        end_time=time(16, 0),
+    )
+    materialise_all_meetings()
+    service.anna, service.location = anna, location
+    return service
+
+
+def _meeting_starting_soon(service):
+    """A video meeting that starts in five minutes (booked by staff, past the web cut-off)."""
+    start = timezone.now() + timedelta(minutes=5)
+    occurrence = Occurrence.objects.create(
+        meeting_service=service,
+        caseworker=service.anna,
+        date=timezone.localdate(start),
+        starts_at=start,
+        ends_at=start + timedelta(minutes=45),
+    )
+    slot = Slot.objects.create(
+        occurrence=occurrence,
+        starts_at=start,
+        ends_at=start + timedelta(minutes=45),
+        capacity=1,
+        caseworker=service.anna,
+    )
+    MeetingTime.objects.create(occurrence=occurrence, location=service.location)
+    return book_slot(
+        slot_id=slot.pk, first_name="Ib", phone="+4521212121", channel="staff", mode="video"
+    )
+
+
+def test_book_video_switch_to_in_person_and_join(live_server, browser, service):  # noqa: F811
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    page = context.new_page()
+    page.goto(live_server.url + service.url)
+    assert page.get_by_role("heading", name="Samtale med jobcentret").is_visible()
+    check_axe(page, "service page")
+    snap(page, "1-service")
+    page.locator("a.slot-button").first.click()
+
+    page.wait_for_url("**/moede/*/")
+    check_axe(page, "form")
+    page.get_by_label("Video – on your phone, tablet or computer").check()
+    page.get_by_label("First name or nickname").fill("Karin")
+    page.get_by_label("Mobile number").fill("20 30 40 50")
+    snap(page, "2-form")
+    page.get_by_role("button", name="Book the meeting").click()
+
+    page.wait_for_url("**/moede/booket/*/")
+    booking = Booking.objects.get()
+    assert (booking.mode, booking.phone, booking.channel) == ("video", "+4520304050", "web")
+    assert page.get_by_text(booking.reference).is_visible()
+    check_axe(page, "confirmation")
+    snap(page, "3-confirmation")
+
+    page.get_by_role("link", name="Change how we meet, or cancel").click()
+    page.wait_for_url("**/b/*/")
+    check_axe(page, "manage")
+    snap(page, "4-manage")
+    page.get_by_label("In person – you come to us").check()
+    page.get_by_role("button", name="Change how we meet").click()
+    page.wait_for_url("**/b/*/")
+    assert page.get_by_text("Done. You now meet by").is_visible()
+    assert page.get_by_text("Værkmestergade 1").first.is_visible()
+    booking.refresh_from_db()
+    assert booking.mode == "in_person"
+    check_axe(page, "manage after switch")
+    snap(page, "5-switched")
+
+    # The join page of a video meeting that starts in five minutes: open, with a way in.
+    soon = _meeting_starting_soon(service)
+    page.goto(live_server.url + join_path(room_for_booking(soon)))
+    assert page.get_by_role("heading", name="Your video meeting").is_visible()
+    assert page.get_by_role("button", name="Go to the meeting").is_visible()
+    assert page.get_by_role("button", name="Start the test").is_visible()
+    check_axe(page, "join")
+    snap(page, "6-join")
+    with page.expect_request(lambda r: r.url.startswith("https://video.invalid/")) as request:
+        page.get_by_role("button", name="Go to the meeting").click()
+    assert "role=guest" in request.value.url
+    context.close()
+
+
+def test_join_page_without_javascript_explains_the_check(live_server, browser, service):  # noqa: F811
+    soon = _meeting_starting_soon(service)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, locale="en-GB", java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(live_server.url + join_path(room_for_booking(soon)))
+    # Playwright's text engine skips <noscript>; the markup is what a no-JS browser renders.
+    assert "The test needs JavaScript" in page.content()
+    assert not page.get_by_role("button", name="Start the test").is_visible()
+    snap(page, "7-join-nojs")
+    context.close()
