@@ -137,6 +137,9 @@ def prepare_sqlite(settings_dir: str, workdir: Path) -> str:
                 timeout=left() - 60,
             )
         building.rename(template)
+        for stale in cache.glob("template-*.sqlite3"):
+            if stale != template:
+                stale.unlink(missing_ok=True)
     db = workdir / "bench.sqlite3"
     with sqlite3.connect(template) as source, sqlite3.connect(db) as target:
         source.backup(target)
