@@ -7,7 +7,7 @@ import pytest
 from django.utils import translation
 
 from bookings.errors import BookingClosed, ModeNotOffered, SlotFull
-from bookings.models import Actor, BookingEvent, BookingStatus, Occurrence
+from bookings.models import Actor, Booking, BookingEvent, BookingStatus, Occurrence
 from meetings import services
 from sms.models import Message
 from tests.meetings.conftest import slot_of
@@ -187,3 +187,37 @@ def test_a_caseworker_busy_in_one_service_is_not_free_in_another(world, now):
         services.book_meeting(
             slot_id=clash.pk, first_name="P", phone="+4526543210", mode="video", now=now
         )
+
+
+@pytest.mark.parametrize(
+    "mode,needle",
+    [("phone", "ringer til dig"), ("in_person", "Værkmestergade 1"), ("video", "/m/")],
+)
+def test_reminders_follow_the_switched_mode(world, now, mode, needle):
+    from sms.services import send_due_reminders
+
+    start_mode = "video" if mode != "video" else "phone"
+    booking = book(world, now, start_mode, index=2)
+    services.switch_meeting_mode(booking=booking, mode=mode, now=now)
+    Booking.objects.filter(pk=booking.pk).update(created_at=now)  # booked "now", not today
+    send_due_reminders(now=booking.slot.starts_at - timedelta(minutes=30))
+    reminder = Message.objects.filter(booking=booking, purpose__startswith="reminder").get()
+    assert needle in reminder.body
+
+
+def test_service_page_edit_form_offers_only_own_caseworkers(world, client):
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import make_organisation
+    from tests.meetings.conftest import make_caseworker
+
+    stranger = make_caseworker(make_organisation("Odense Kommune"), "carl")
+    admin = get_user_model().objects.create_superuser("root", "r@example.invalid", "pw")
+    client.force_login(admin)
+    page = client.get(f"/admin/pages/{world.service.pk}/edit/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'value="{world.anna.pk}"' in html and "Carl" not in html
+    assert stranger.pk
+    response = client.get(f"/admin/pages/add/meetings/meetingservicepage/{world.organisation.pk}/")
+    assert response.status_code == 200
