@@ -5,7 +5,7 @@ rooms, the caseworker's notices, and SMS invitations."""
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,14 +37,19 @@ def room_for_booking(booking: Booking) -> VideoRoom | None:
     room = VideoRoom.objects.filter(booking=booking).first()
     if room is None:
         room_id = video.new_room_id()
-        room = VideoRoom.objects.create(
-            booking=booking,
-            provider=video.get_provider().name,
-            room_id=room_id,
-            join_token_hash=video.hash_token(video.join_token_for(room_id)),
-            valid_from=valid_from,
-            valid_until=valid_until,
-        )
+        try:
+            with transaction.atomic():
+                room = VideoRoom.objects.create(
+                    booking=booking,
+                    provider=video.get_provider().name,
+                    room_id=room_id,
+                    join_token_hash=video.hash_token(video.join_token_for(room_id)),
+                    valid_from=valid_from,
+                    valid_until=valid_until,
+                )
+        except IntegrityError:
+            # Two requests (the SMS text and a page view) created it at once: use theirs.
+            room = VideoRoom.objects.get(booking=booking)
     elif (room.valid_from, room.valid_until) != (valid_from, valid_until):
         VideoRoom.objects.filter(pk=room.pk).update(valid_from=valid_from, valid_until=valid_until)
         room.valid_from, room.valid_until = valid_from, valid_until
