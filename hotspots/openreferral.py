@@ -2,7 +2,7 @@
 directories: organisations → organization, hotspots → location (with address, languages,
 accessibility and opening hours), sessions → service (with service_at_location and a schedule
 built from the session's RRULE). Hotspots without sessions become a drop-in service of their
-own. Meeting services will be added as services the same way once they exist.
+own. Caseworker meeting services are services too, at their meeting locations.
 
 Only published pages and only public fields: no bookings, no names, no phone numbers of
 citizens. Ids are stable UUIDs derived from the page ids, as HSDS requires UUIDs."""
@@ -254,6 +254,93 @@ def build_services() -> list[dict]:
                     schedules_for=lambda service_id, sal_id: [],
                 )
             )
+    services += _meeting_services(organisations)
+    return services
+
+
+def _meeting_service_location(location, organisation_id) -> dict:
+    location_id = hsds_id("meeting_location", location.pk)
+    return {
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": organisation_id,
+        "name": location.name,
+        "transportation": location.directions or "",
+        "languages": [],
+        "accessibility": [],
+        "phones": [],
+        "schedules": [],
+        "addresses": [
+            {
+                "id": hsds_id("meeting_address", location.pk),
+                "location_id": location_id,
+                "address_1": location.address,
+                "city": location.city,
+                "state_province": "",
+                "postal_code": location.postcode,
+                "country": "DK",
+                "address_type": "physical",
+            }
+        ],
+    }
+
+
+def _meeting_services(organisations) -> list[dict]:
+    """Caseworker meeting services: bookable in person (at their meeting locations), by video
+    or by phone. Their times are individual caseworkers' hours, so no fixed schedule."""
+    from django.apps import apps
+    from django.utils.html import strip_tags
+
+    try:
+        model = apps.get_model("meetings", "MeetingServicePage")
+    except LookupError:
+        return []
+    services = []
+    for page in model.objects.live().order_by("path").prefetch_related("locations"):
+        org_page = next(
+            (o for path, o in organisations.items() if page.path.startswith(path)), None
+        )
+        organisation = _organisation(org_page) if org_page else None
+        service_id = hsds_id("service", "meeting", page.pk)
+        modes = [
+            label
+            for flag, label in (
+                (page.offers_in_person, _("in person")),
+                (page.offers_video, _("video")),
+                (page.offers_phone, _("phone")),
+            )
+            if flag
+        ]
+        locations = [
+            _meeting_service_location(location, organisation["id"] if organisation else None)
+            for location in page.locations.all()
+        ]
+        services.append(
+            {
+                "id": service_id,
+                "organization_id": organisation["id"] if organisation else None,
+                "name": page.title,
+                "description": strip_tags(str(page.description or "")).strip() or page.title,
+                "url": _absolute(page),
+                "status": "active",
+                "fees_description": _("Free"),
+                "application_process": _("Book a time and choose how to meet: %(modes)s.")
+                % {"modes": ", ".join(str(m) for m in modes)},
+                "languages": [],
+                "schedules": [],
+                "organization": organisation,
+                "service_at_locations": [
+                    {
+                        "id": hsds_id("service_at_location", "meeting", page.pk, location["id"]),
+                        "service_id": service_id,
+                        "location_id": location["id"],
+                        "location": location,
+                        "schedules": [],
+                    }
+                    for location in locations
+                ],
+            }
+        )
     return services
 
 

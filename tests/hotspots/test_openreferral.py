@@ -137,3 +137,18 @@ def test_no_personal_data(client, directory):
     text += client.get(reverse("openreferral_organizations")).content.decode()
     for secret in ("Hemmelig", "20123456", "+4520123456", "Privat note"):
         assert secret not in text
+
+
+def test_meeting_services_are_exported(client, directory):
+    from meetings.models import MeetingServicePage
+
+    service = MeetingServicePage(
+        title="Samtale med jobcentret", slug="jobcenter", offers_in_person=False
+    )
+    directory["organisation"].add_child(instance=service)
+    service.save_revision().publish()
+    body = client.get(reverse("openreferral_services"), HTTP_ACCEPT_LANGUAGE="en").json()
+    meeting = next(s for s in body["contents"] if s["name"] == "Samtale med jobcentret")
+    check("service", meeting)
+    check("organization", meeting["organization"])
+    assert "video, phone" in meeting["application_process"]
