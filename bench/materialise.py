@@ -34,6 +34,15 @@ NOW = datetime(2026, 3, 2, 11, 0, tzinfo=UTC)
 
 
 def build_pages():
+    """Fifty real hotspots (through Wagtail), then twenty session pages under each written in
+    bulk: the tree paths come from treebeard's own path function, the page rows go in with one
+    bulk INSERT and each session row with a raw save. Adding 1,000 pages one by one through
+    Wagtail takes longer than the bench itself, and is not what is being measured."""
+    import uuid
+
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
     from hotspots.models import HomePage, HotspotPage, OrganisationPage, SessionPage
 
     home = HomePage.objects.get()
@@ -49,34 +58,50 @@ def build_pages():
         ),
     ]
     per_hotspot = 20
-    hotspot = None
-    for n in range(SERIES):
-        if n % per_hotspot == 0:
-            hotspot = HotspotPage(
-                title=f"Bench {n}",
-                slug=f"bench-{n}",
-                street_address="Benchvej 1",
-                postcode="8000",
-                city="Aarhus C",
-                latitude=56.15,
-                longitude=10.21,
-                sms_code=f"{9000 + n // per_hotspot:04d}",
+    content_type = ContentType.objects.get_for_model(SessionPage)
+    made = 0
+    for h in range((SERIES + per_hotspot - 1) // per_hotspot):
+        hotspot = HotspotPage(
+            title=f"Bench {h}",
+            slug=f"bench-{h}",
+            street_address="Benchvej 1",
+            postcode="8000",
+            city="Aarhus C",
+            latitude=56.15,
+            longitude=10.21,
+            sms_code=f"{9000 + h:04d}",
+        )
+        organisation.add_child(instance=hotspot)
+        count = min(per_hotspot, SERIES - made)
+        pages = [
+            Page(
+                path=Page._get_path(hotspot.path, hotspot.depth + 1, k + 1),
+                depth=hotspot.depth + 1,
+                numchild=0,
+                translation_key=uuid.uuid4(),
+                locale_id=hotspot.locale_id,
+                live=True,
+                title=f"IT-café {made + k}",
+                draft_title=f"IT-café {made + k}",
+                slug=f"cafe-{made + k}",
+                url_path=f"{hotspot.url_path}cafe-{made + k}/",
+                content_type=content_type,
             )
-            organisation.add_child(instance=hotspot)
-        # Adding a live page without a publish action fires no page_published signal, so
-        # nothing is materialised before we start the clock.
-        hotspot.add_child(
-            instance=SessionPage(
-                title=f"IT-café {n}",
-                slug=f"cafe-{n}",
-                recurrence=rules[n % len(rules)],
+            for k in range(count)
+        ]
+        Page.objects.bulk_create(pages)
+        for k, page in enumerate(pages):
+            SessionPage(
+                page_ptr_id=page.pk,
+                recurrence=rules[(made + k) % len(rules)],
                 starts_on=date(2026, 1, 1),
                 start_time=time(10, 0),
                 end_time=time(12, 0),
                 slot_minutes=30,
                 fixed_capacity=2,
-            )
-        )
+            ).save_base(raw=True, force_insert=True)
+        Page.objects.filter(pk=hotspot.pk).update(numchild=count)
+        made += count
 
 
 def baseline(occurrence_count: int, slot_count: int) -> float:
