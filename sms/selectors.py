@@ -43,11 +43,28 @@ def messages_visible_to(user) -> QuerySet:
     )
 
 
+def place_codes_of(user) -> list[str]:
+    """SMS codes and postcodes of the user's organisations' hotspots."""
+    from hotspots.models import HotspotPage
+
+    codes = set()
+    for organisation in _organisations(user):
+        for sms_code, postcode in HotspotPage.objects.descendant_of(organisation).values_list(
+            "sms_code", "postcode"
+        ):
+            codes.update(code for code in (sms_code, postcode) if code)
+    return sorted(codes)
+
+
 def conversations_needing_person(user) -> QuerySet:
+    """Citizens who have a booking with the user's organisations, or who asked for times at
+    one of its places (a first-time texter who got stuck has no booking yet)."""
     conversations = Conversation.objects.filter(needs_person=True).order_by("needs_person_since")
     if user.is_superuser:
         return conversations
-    return conversations.filter(phone__in=phones_visible_to(user))
+    return conversations.filter(
+        Q(phone__in=phones_visible_to(user)) | Q(state__place_code__in=place_codes_of(user))
+    )
 
 
 def phone_history(phone: str, *, limit: int = 50) -> list[Message]:

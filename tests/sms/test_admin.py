@@ -135,3 +135,18 @@ def test_menu_item_is_shown_to_staff(client):
     client.force_login(make_staff_user(org))
     page = en(client).get("/admin/").content.decode()
     assert "SMS that need a person" in page
+
+
+@pytest.mark.django_db
+def test_a_stuck_first_time_texter_is_shown_to_the_place_they_asked_about(client):
+    org_a, org_b = make_organisation(), make_organisation()
+    make_bookable_session(organisation=org_a, sms_code="4021")
+    make_bookable_session(organisation=org_b, sms_code="5000")
+    services.simulate_inbound(phone=PHONE_A, body="tid 4021")
+    services.simulate_inbound(phone=PHONE_A, body="hvad")
+    services.simulate_inbound(phone=PHONE_A, body="hvad??")
+    url = reverse("sms_admin:needs_person")
+    client.force_login(make_staff_user(org_a))
+    assert PHONE_A in en(client).get(url).content.decode()
+    client.force_login(make_staff_user(org_b))
+    assert PHONE_A not in en(client).get(url).content.decode()
