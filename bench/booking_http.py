@@ -16,6 +16,12 @@ What it does, in one run that stops by itself (about 1–2 minutes):
      INSERT of a booking row, in one transaction) on the same database for PGBENCH_SECONDS;
   6. prints bookings/s, p50/p95 latency, pgbench's TPS and the ratio (target >= 25 %).
 Exit status 1 if any correctness check fails.
+
+Where the time goes (measured in-process, one client, same database): a booking POST costs about
+25 ms of CPU, three quarters of it inside bookings.services.book_slot (about 20 queries: the
+existence pre-check, the refetch, the SMS outbox row and its task); the web layer adds the
+rate-limit counter (one small commit on the database cache), the slot read and the redirect.
+On a shared 2-core machine the figures move with the load average, printed at both ends.
 """
 
 import http.client
@@ -89,6 +95,9 @@ def environment(settings_dir: str) -> dict:
             # The limit stays on (its cache round trips are part of the cost) but is raised: the
             # whole bench comes from one address.
             "BOOKING_RATE_LIMIT_BOOK": "100000000/600",
+            # Citizens come from many addresses: each bench request says which one, as a proxy
+            # would, so the counters spread over many cache rows as they do in real life.
+            "RATELIMIT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
             "LOG_LEVEL": "WARNING",
         }
     )
@@ -257,6 +266,7 @@ def post_booking(slot_id: int, n: int) -> tuple[str, float]:
         "Content-Type": "application/x-www-form-urlencoded",
         "Cookie": f"csrftoken={CSRF}",
         "Accept-Language": "en",
+        "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
     }
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
@@ -461,6 +471,9 @@ def main() -> int:
     Path(settings_dir, f"{SETTINGS_MODULE}.py").write_text(SETTINGS_SOURCE)
     env = environment(settings_dir)
     t0 = time.monotonic()
+    print(
+        "load average at the start (1/5/15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
     ensure_database(env)
     content = setup_content(env)
     print(
@@ -517,7 +530,17 @@ def main() -> int:
             k for k in list(load.outcomes) + list(hot.outcomes) if k.startswith(("http_5", "error"))
         ]
     )
-    print("correctness: OK" if ok else "correctness: FAILED")
+    load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average at the end (1/5/15 min): {load_average} on {os.cpu_count()} cores")
+    print(
+        f"summary: HTTP booking {rate:.0f}/s (p50 {percentile(lat, 50) * 1000:.0f} ms, p95 "
+        f"{percentile(lat, 95) * 1000:.0f} ms) vs pgbench {tps:.0f} tps = {ratio:.1%} "
+        f"(target >= 25 %); overbooked slots {checks['overbooked']}; successes {successes} == "
+        f"rows {checks['rows']}: {'yes' if successes == checks['rows'] else 'NO'}"
+    )
+    print("PASS: no overbooking, successes equal rows" if ok else "FAIL: correctness")
+    if ratio < 0.25:
+        print(f"FAIL: HTTP/pgbench ratio {ratio:.1%} is below the 25 % target")
     return 0 if ok else 1
 
 

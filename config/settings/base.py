@@ -151,6 +151,10 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "digihjaelp_cache",
+        # Rate-limit counters (one per client address and window) and double-submit records
+        # (one per booking, 15 minutes) outnumber Django's default of 300 entries on a busy
+        # day; culling on every write would also drop records still needed.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
 
