@@ -269,7 +269,10 @@ def test_cannot_lock_another_organisations_page(editor_client, tenants):
 
 def test_cannot_upload_into_another_organisations_collection(tenants):
     editor = tenants["editor"]
-    from wagtail.images.permissions import permission_policy
+    from wagtail.images import get_image_model
+    from wagtail.permissions import policy_registry
+
+    permission_policy = policy_registry.get_by_type(get_image_model())
 
     allowed = set(
         permission_policy.collections_user_has_permission_for(editor, "add").values_list(
