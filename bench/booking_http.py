@@ -45,7 +45,8 @@ PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB", "dh_bench")
 DATABASE_URL = f"{PG}/{DB_NAME}"
 PORT = int(os.environ.get("BENCH_PORT", "8102"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+# gunicorn's own advice: 2 x cores + 1 sync workers.
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2) + 1)))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "12"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
 HOT_ATTEMPTS = int(os.environ.get("BENCH_HOT", "200"))

@@ -31,7 +31,7 @@ from .forms import MODE_LABELS, BookingForm, ModeForm, MoveForm, WaitlistForm
 from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
 from .ratelimit import rate_limited
 
-# How many fresh manage tokens a browser session remembers (for its confirmation pages).
+# How many fresh manage tokens the booking browser keeps in its cookie (confirmation pages).
 REMEMBERED_TOKENS = 5
 SUBMISSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SUBMISSION_TTL = 15 * 60
