@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import recurrence
+from django.utils import timezone
 
 from bookings.materialise import materialise_session
 from bookings.models import Booking
@@ -143,4 +144,27 @@ def test_book_and_cancel_on_a_phone(live_server, browser, cafe, javascript):
     if axe:
         check_axe(page, "cancelled")
     snap(page, f"5-cancelled-{suffix}")
+    context.close()
+
+
+def test_full_session_offers_the_waiting_list(live_server, browser, cafe):
+    from bookings.models import Slot, WaitlistEntry
+
+    first = Slot.objects.filter(occurrence__session__in=cafe.get_children()).order_by("starts_at")
+    occurrence = first.filter(starts_at__gt=timezone.now()).first().occurrence
+    Slot.objects.filter(occurrence=occurrence).update(booked=2)
+    slot = occurrence.slots.order_by("starts_at").first()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/book/{slot.pk}/")
+    assert page.get_by_role("heading", name="Join the waiting list").is_visible()
+    check_axe(page, "full")
+    page.get_by_label("First name or nickname").fill("Bodil")
+    page.get_by_label("Mobile number").fill("20 12 34 56")
+    page.get_by_role("button", name="Put me on the waiting list").click()
+    page.wait_for_url("**/joined/")
+    assert page.get_by_text("You are on the waiting list").is_visible()
+    check_axe(page, "waitlist joined")
+    snap(page, "6-waitlist-joined")
+    assert WaitlistEntry.objects.get().phone == "+4520123456"
     context.close()
