@@ -285,7 +285,8 @@ def book_slot(
             raise AlreadyBooked(booking=existing) from None
         raise
     _record(booking, EventKind.BOOKED, actor=_actor_for_channel(channel), now=now, to_mode=mode)
-    booking = _refetch(booking)
+    # No re-read: `slot` already carries its occurrence and session (one query fewer on the
+    # busiest path); only its counters are stale, and nothing after this reads them.
     booking.manage_token = token
     notifications.notify_booking_event(booking, "confirmed")
     return booking
