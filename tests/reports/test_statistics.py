@@ -118,11 +118,31 @@ def test_sms_counts_belong_to_the_booking_organisation(fixture):
     assert everyone.totals["bookings"] == 10
 
 
-def test_volunteer_coverage_counts_sessions_even_before_shifts_exist(fixture):
-    stats = statistics(paths=[fixture.org.path], first=FIRST, last=LAST)
-    # Two hotspots, each with a Tuesday session: four occurrences in two weeks.
-    assert stats.volunteers["sessions"] == 4
-    assert stats.volunteers["covered"] + stats.volunteers["uncovered"] == 4
+def test_volunteer_coverage_and_walk_ins(fixture):
+    from bookings.models import Occurrence
+    from volunteers.models import Shift, Volunteer, WalkIn
+
+    w = fixture
+    a1 = Occurrence.objects.get(session=w.session_a, date=w.day1)
+    a2 = Occurrence.objects.get(session=w.session_a, date=w.day2)
+    b1 = Occurrence.objects.get(session=w.session_b, date=w.day1)
+    anna = Volunteer.objects.create(phone="+4520123490", first_name="Anna")
+    bo = Volunteer.objects.create(phone="+4520123491", first_name="Bo")
+    Shift.objects.create(volunteer=anna, occurrence=a1)
+    Shift.objects.create(volunteer=bo, occurrence=a1)
+    Shift.objects.create(volunteer=anna, occurrence=a2)
+    Shift.objects.create(volunteer=bo, occurrence=b1, status="dropped")  # does not count
+    WalkIn.objects.create(occurrence=a1, count=3)
+    WalkIn.objects.create(occurrence=a2, count=2)
+    other = Occurrence.objects.get(session=w.other_session, date=w.day1)
+    WalkIn.objects.create(occurrence=other, count=5)  # another organisation
+
+    stats = statistics(paths=[w.org.path], first=FIRST, last=LAST)
+    # Two hotspots with a Tuesday session each: four occurrences in the two weeks.
+    assert stats.volunteers["available"] is True
+    assert (stats.volunteers["sessions"], stats.volunteers["covered"]) == (4, 2)
+    assert (stats.volunteers["uncovered"], stats.volunteers["shifts"]) == (2, 3)
+    assert stats.walk_ins == 5
 
 
 def test_dashboard_and_csv_for_staff_of_the_organisation(client, fixture):
