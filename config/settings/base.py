@@ -120,6 +120,10 @@ def database_from_env() -> dict:
 
 
 DATABASES = {"default": database_from_env()}
+# Wagtail's database search backend uses PostgreSQL's GIN indexes there, which Django's system
+# checks (and so `migrate`) only accept with django.contrib.postgres installed.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
