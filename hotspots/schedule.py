@@ -23,6 +23,10 @@ def _as_local_naive_midnight(value: datetime | date) -> datetime:
     return datetime.combine(value, time())
 
 
+_EXPANSIONS: dict[tuple, tuple[date, ...]] = {}
+_EXPANSIONS_MAX = 4096
+
+
 def occurrence_dates(
     rule: recurrence.Recurrence | None,
     *,
@@ -39,6 +43,28 @@ def occurrence_dates(
         last = min(last, ends_on)
     if first > last:
         return []
+    # Expanding a rule costs ~1.5 ms of Python; the directory does it for every listed session
+    # on every request. The result depends only on these inputs, so remember it per process.
+    # isoformat() keeps naive and aware RDATE/EXDATE values apart (they map to dates
+    # differently); serialize() covers the rules.
+    key = (
+        recurrence.serialize(recurrence.Recurrence(rrules=rule.rrules, exrules=rule.exrules)),
+        tuple(d.isoformat() for d in rule.rdates),
+        tuple(d.isoformat() for d in rule.exdates),
+        starts_on,
+        first,
+        last,
+    )
+    found = _EXPANSIONS.get(key)
+    if found is None:
+        found = tuple(_expand(rule, starts_on=starts_on, first=first, last=last))
+        if len(_EXPANSIONS) >= _EXPANSIONS_MAX:
+            _EXPANSIONS.clear()
+        _EXPANSIONS[key] = found
+    return list(found)
+
+
+def _expand(rule: recurrence.Recurrence, *, starts_on: date, first: date, last: date) -> list:
     local_rule = recurrence.Recurrence(
         rrules=list(rule.rrules),
         exrules=list(rule.exrules),

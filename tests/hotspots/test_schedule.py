@@ -179,3 +179,16 @@ def test_session_page_shows_its_schedule_in_words(client, tuesday_cafe):
     response = client.get(tuesday_cafe.url, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "Every Tuesday at 10:00–12:00" in response.content.decode()
+
+
+def test_editing_the_rule_changes_the_dates_at_once(tuesday_cafe):
+    """Expansions are remembered per process; a changed rule must never reuse old dates."""
+    first, last = date(2026, 10, 1), date(2026, 10, 31)
+    assert {d.weekday() for d in tuesday_cafe.dates_between(first, last)} == {1}
+    tuesday_cafe.recurrence = weekly(recurrence.TH)
+    tuesday_cafe.save()
+    assert {d.weekday() for d in tuesday_cafe.dates_between(first, last)} == {3}
+    tuesday_cafe.recurrence.exdates = [datetime(2026, 10, 15)]
+    assert date(2026, 10, 15) not in tuesday_cafe.dates_between(first, last)
+    tuesday_cafe.recurrence.exdates = []
+    assert date(2026, 10, 15) in tuesday_cafe.dates_between(first, last)
