@@ -426,6 +426,10 @@ def calendar_file(request, token: str):
     booking, not_found = _booking_or_kind_404(request, token)
     if not_found:
         return not_found
+    if booking.slot.occurrence.meeting_service_id:
+        # Meeting pages carry their own calendar details (mode, join link); this file is for
+        # café sessions, so send the citizen to the meeting's page instead of half an event.
+        return redirect("bookings:manage", token=token)
     context = _booking_context(booking, token)
     response = HttpResponse(
         booking_ics(context, manage_url=request.build_absolute_uri(context["manage_url"])),

@@ -139,7 +139,7 @@ def dry_run(*, kind: str, paths, starts_at, ends_at) -> DryRun:
         opted_out=sorted(OptOut.objects.filter(phone__in=phones).values_list("phone", flat=True)),
         no_phone=list(
             bookings.filter(phone="")
-            .select_related("slot__occurrence__session")
+            .select_related("slot__occurrence__session", "slot__occurrence__meeting_service")
             .order_by("slot__starts_at")[:500]
         ),
     )
@@ -199,7 +199,9 @@ def call_list(action: CrisisAction) -> list[dict]:
     unreachable = (
         crisis_messages(action)
         .filter(status__in=[Status.FAILED, Status.UNDELIVERABLE, Status.OPTED_OUT])
-        .select_related("booking__slot__occurrence__session")
+        .select_related(
+            "booking__slot__occurrence__session", "booking__slot__occurrence__meeting_service"
+        )
         .order_by("to_number")
     )
     for message in unreachable:

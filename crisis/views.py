@@ -115,7 +115,7 @@ def new(request):
         kind=form.cleaned_data["kind"], paths=paths, starts_at=starts_at, ends_at=ends_at
     )
     for booking in preview.no_phone:
-        booking.place = booking.slot.occurrence.session.title
+        booking.place = booking.slot.occurrence.source.title
     context.update(
         preview=preview,
         organisation=organisation,

@@ -163,3 +163,43 @@ def test_nobody_outside_the_organisation_can_see_or_start_an_action(
     assert client.get(reverse("crisis_admin:index")).status_code == 404
     assert client.get(reverse("crisis_admin:new")).status_code == 404
     assert client.get(reverse("crisis_admin:detail", args=[action.pk])).status_code == 404
+
+
+def test_preview_and_report_name_a_meeting_without_a_phone(
+    client, world, freeze, django_capture_on_commit_callbacks
+):
+    """A caseworker meeting booked by staff without a number lands on the call list; the
+    screens name it by its meeting service (it has no session)."""
+    from bookings.models import Occurrence, Slot
+    from meetings.models import MeetingServicePage
+    from tests.factories import make_staff_user
+
+    w = world
+    service = MeetingServicePage(title="Bostøttesamtale", slug="bostoette")
+    w.org.add_child(instance=service)
+    service.save_revision().publish()
+    caseworker = make_staff_user(w.org, "sagsbehandler2", role="caseworkers_group")
+    starts = freeze.replace(hour=8) + timedelta(days=1)
+    occurrence = Occurrence.objects.create(
+        meeting_service=service,
+        caseworker=caseworker,
+        date=starts.date(),
+        starts_at=starts,
+        ends_at=starts + timedelta(minutes=45),
+    )
+    slot = Slot.objects.create(
+        occurrence=occurrence, starts_at=starts, ends_at=occurrence.ends_at, capacity=1
+    )
+    book(slot, "", name="Uden telefon")
+    client.force_login(w.coordinator)
+    data = form_data(w, scope=[service.pk], first_day=starts.date().isoformat())
+    data["last_day"] = data["first_day"]
+    preview = client.post(reverse("crisis_admin:new"), {**data, "preview": "1"})
+    assert preview.status_code == 200
+    assert "Bostøttesamtale" in preview.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("crisis_admin:new"), {**data, "start": "1"})
+    action = CrisisAction.objects.get()
+    detail = client.get(reverse("crisis_admin:detail", args=[action.pk]))
+    assert detail.status_code == 200
+    assert "Bostøttesamtale" in detail.content.decode()
