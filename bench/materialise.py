@@ -191,7 +191,11 @@ def main() -> None:
         print(f"ratio first run / baseline: {first_s / base_s:.2f}x")
         print("PASS" if first_s <= 5 else "FAIL: over 5 s")
     finally:
+        test_name = connection.settings_dict["NAME"]
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        if connection.vendor == "sqlite":  # Django removes the database file, not its WAL
+            for suffix in ("-wal", "-shm"):
+                Path(f"{test_name}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":

@@ -165,7 +165,11 @@ def main():
         print("PASS: no overbooking, successes == rows" if ok else "FAIL")
     finally:
         connections.close_all()
+        test_name = connection.settings_dict["NAME"]
         connection.creation.destroy_test_db(old_name, verbosity=0)
+        if connection.vendor == "sqlite":  # Django removes the database file, not its WAL
+            for suffix in ("-wal", "-shm"):
+                Path(f"{test_name}{suffix}").unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
