@@ -160,13 +160,13 @@ def fetch(path: str) -> int:
         connection.close()
 
 
-def measure(path: str) -> dict:
+def measure(path: str, clients: int = CLIENTS, seconds: float = SECONDS) -> dict:
     for _ in range(3 * WORKERS):  # warm every worker
         fetch(path)
     timings: list[float] = []
     errors = []
     lock = threading.Lock()
-    stop_at = time.monotonic() + SECONDS
+    stop_at = time.monotonic() + seconds
 
     def client():
         local, failures = [], 0
@@ -185,7 +185,7 @@ def measure(path: str) -> dict:
             timings.extend(local)
             errors.append(failures)
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -195,7 +195,7 @@ def measure(path: str) -> dict:
     return {
         "n": len(timings),
         "errors": sum(errors),
-        "rps": len(timings) / SECONDS,
+        "rps": len(timings) / seconds,
         "p50": statistics.median(timings) if timings else float("nan"),
         "p95": pick(0.95) if timings else float("nan"),
     }
@@ -222,6 +222,8 @@ def main():
             ("hotspot page", hotspot_url),
         ]
         results = {name: measure(path) for name, path in urls}
+        # One client alone: the page's own latency without queueing, for comparison.
+        alone = {name: measure(path, clients=1, seconds=3) for name, path in urls}
     finally:
         server.terminate()
         try:
@@ -230,11 +232,14 @@ def main():
             server.kill()
             server.wait()
     base = results["baseline /robots.txt"]
-    print(f"{'url':34} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95/base':>9} errors")
+    print(
+        f"{'url':34} {'req':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p95/base':>9} "
+        f"{'errors':>6} {'1 client p50':>13}"
+    )
     for name, r in results.items():
         print(
             f"{name:34} {r['n']:6d} {r['rps']:7.1f} {r['p50']:8.1f} {r['p95']:8.1f} "
-            f"{r['p95'] / base['p95']:8.1f}x {r['errors']:6d}"
+            f"{r['p95'] / base['p95']:8.1f}x {r['errors']:6d} {alone[name]['p50']:10.1f} ms"
         )
     pages = [r for name, r in results.items() if name != "baseline /robots.txt"]
     worst = max(r["p95"] for r in pages)
@@ -244,7 +249,9 @@ def main():
     print(
         f"summary: directory p95 {results['directory /?q=8000&topic=mitid']['p95']:.1f} ms, "
         f"hotspot p95 {results['hotspot page']['p95']:.1f} ms, baseline p95 {base['p95']:.1f} ms "
-        f"({label.split()[0]}) -> {verdict}"
+        f"({label.split()[0]}; alone: directory p50 "
+        f"{alone['directory /?q=8000&topic=mitid']['p50']:.1f} ms, hotspot p50 "
+        f"{alone['hotspot page']['p50']:.1f} ms) -> {verdict}"
     )
 
 
