@@ -299,3 +299,34 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurrence_id} {self.status}"
+
+
+class RateLimitCounter(models.Model):
+    """One fixed-window request counter per (scope, hashed client address, window), for
+    bookings/ratelimit.py. A table of its own rather than Django's database cache: the cache
+    needs a read, a COUNT(*) of the whole cache table (its cull check) and a write per request,
+    where this is one INSERT … ON CONFLICT DO UPDATE … RETURNING. Shared by every worker and
+    node through the database; expired windows are deleted now and then by the limiter."""
+
+    key = models.CharField(max_length=80, primary_key=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"
+
+
+class BookingSubmission(models.Model):
+    """The web form's one-off submission id → the booking it made and its plain manage token,
+    for 15 minutes, so a double click's second request can show the same confirmation page.
+    Written by book_slot in the booking's own transaction (one INSERT; Django's database cache
+    took a COUNT(*) of its table, a SELECT, an INSERT and a savepoint). Read only while
+    unexpired; expired rows are deleted now and then by book_slot."""
+
+    key = models.CharField(max_length=64, primary_key=True)
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -17,6 +17,10 @@ def notify_booking_event(booking, event: str, **context) -> None:
     from sms.services import queue_sms
     from sms.texts import booking_message
 
+    # A slot loaded by the booking view carries its hotspot's title: no page-tree query here.
+    place = getattr(booking.slot, "hotspot_title", None)
+    if place and "place" not in context and "slot" not in context:
+        context["place"] = place
     queue_sms(
         to=booking.phone,
         body=booking_message(booking, event, **context),

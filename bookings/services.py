@@ -10,6 +10,7 @@ Counters: `Slot.booked` is the number of bookings on the slot that are not cance
 (confirmed, attended or no-show); `Slot.held` is the number of seats offered to the waiting list
 and not yet answered."""
 
+import random
 from datetime import timedelta
 
 from django.apps import apps
@@ -41,6 +42,7 @@ from .models import (
     Booking,
     BookingEvent,
     BookingStatus,
+    BookingSubmission,
     CancellationSource,
     Channel,
     EventKind,
@@ -169,7 +171,10 @@ def _existing_booking(phone: str, occurrence_id, *, exclude_pk=None) -> Booking 
     )
     if exclude_pk:
         queryset = queryset.exclude(pk=exclude_pk)
-    return queryset.select_related("slot").first()
+    # Almost always there is none: ask for the id alone (a cheap query on the busiest path) and
+    # load the whole booking only when there is one.
+    pk = queryset.values_list("pk", flat=True).first()
+    return None if pk is None else Booking.objects.select_related("slot").get(pk=pk)
 
 
 def _take_seat(slot_id, *, meeting=False) -> bool:
@@ -235,9 +240,19 @@ def book_slot(
     note="",
     language="da",
     now=None,
+    slot=None,
+    submission="",
 ) -> Booking:
     """Take one seat on a slot. A second identical submission raises AlreadyBooked carrying the
-    first booking, so a double click or a retried request never makes two bookings."""
+    first booking, so a double click or a retried request never makes two bookings.
+
+    `slot`: optionally the Slot for `slot_id`, already loaded by the caller in this request with
+    its occurrence, session and meeting service (the web view has it), so it is not read twice.
+    Its counters are never trusted: seats are taken by the conditional UPDATE as always.
+
+    `submission`: the web form's one-off id; recorded with the booking and its plain token in
+    this transaction (BookingSubmission), so a double click's second request, which waits for
+    this one's commit, finds the token and shows the same confirmation."""
     now = now or timezone.now()
     if channel not in Channel.values:
         raise InvalidBookingInput()
@@ -245,7 +260,8 @@ def book_slot(
     note = _clean_text(note, max_length=NOTE_MAX, field_label=_("Note"))
     phone = normalise_phone(phone) if phone or channel != Channel.STAFF else ""
     help_topic_id = _help_topic_id(help_topic)
-    slot = _get_slot(slot_id)
+    if slot is None or str(slot.pk) != str(slot_id):
+        slot = _get_slot(slot_id)
     _check_bookable(slot, staff=channel == Channel.STAFF, now=now)
     _check_mode(slot.occurrence.source, mode, slot.occurrence)
 
@@ -285,11 +301,45 @@ def book_slot(
             raise AlreadyBooked(booking=existing) from None
         raise
     _record(booking, EventKind.BOOKED, actor=_actor_for_channel(channel), now=now, to_mode=mode)
+    if submission:
+        _remember_submission(submission, booking=booking, token=token, now=now)
     # No re-read: `slot` already carries its occurrence and session (one query fewer on the
     # busiest path); only its counters are stale, and nothing after this reads them.
     booking.manage_token = token
     notifications.notify_booking_event(booking, "confirmed")
     return booking
+
+
+SUBMISSION_TTL = timedelta(minutes=15)
+# The share of bookings that also delete expired submission records: housekeeping without a job.
+SUBMISSION_CLEANUP_CHANCE = 0.01
+
+
+def _remember_submission(submission: str, *, booking: Booking, token: str, now) -> None:
+    # One statement; a reused id (the same form sent again for someone else) takes over the row.
+    BookingSubmission.objects.bulk_create(
+        [
+            BookingSubmission(
+                key=submission[:64], booking=booking, token=token, expires_at=now + SUBMISSION_TTL
+            )
+        ],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["booking", "token", "expires_at"],
+    )
+    if random.random() < SUBMISSION_CLEANUP_CHANCE:
+        BookingSubmission.objects.filter(expires_at__lt=now).delete()
+
+
+def remembered_submission(submission: str, *, now=None) -> tuple[int, str] | None:
+    """(booking id, plain token) recorded for an unexpired submission id, else None."""
+    now = now or timezone.now()
+    row = (
+        BookingSubmission.objects.filter(key=submission[:64], expires_at__gt=now)
+        .values_list("booking_id", "token")
+        .first()
+    )
+    return tuple(row) if row else None
 
 
 def _actor_for_channel(channel: str) -> str:

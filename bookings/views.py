@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
-from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar, Event
+from wagtail.models import Page
 
 from hotspots.models import BookingKind, HelpTopic
 
@@ -34,7 +35,6 @@ from .ratelimit import rate_limited
 # How many fresh manage tokens the booking browser keeps in its cookie (confirmation pages).
 REMEMBERED_TOKENS = 5
 SUBMISSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-SUBMISSION_TTL = 15 * 60
 
 
 def _language() -> str:
@@ -101,10 +101,6 @@ def _keep_draft(request) -> None:
     request.session[DRAFT_KEY] = {k: request.POST.get(k, "")[:200] for k in DRAFT_FIELDS}
 
 
-def _submission_key(submission: str) -> str:
-    return f"booking-submission:{submission}"
-
-
 def _token_for_repeat(request, booking, submission: str) -> str | None:
     """A double click sends the same form twice; the second request gets AlreadyBooked. Find the
     first request's token, from this browser session or from the form's one-off submission id,
@@ -116,7 +112,7 @@ def _token_for_repeat(request, booking, submission: str) -> str | None:
     # but only for a booking made seconds ago (a real double click), never for old bookings.
     fresh = booking.created_at and timezone.now() - booking.created_at < timedelta(seconds=10)
     for _attempt in range(10 if fresh else 1):
-        remembered = cache.get(_submission_key(submission))
+        remembered = services.remembered_submission(submission)
         if remembered and remembered[0] == booking.pk:
             return remembered[1]
         if fresh:
@@ -133,10 +129,25 @@ def _other_times(session, *, now, exclude_pk=None, limit=8):
     ][:limit]
 
 
+def _hotspot_title():
+    """The title of the session's parent page (its hotspot) as a subquery of the slot query:
+    the SMS confirmation names the place, and this saves a page-tree query per booking."""
+    path = OuterRef("occurrence__session__path")
+    return Subquery(
+        Page.objects.filter(path=Substr(path, 1, Length(path) - Page.steplen)).values("title")[:1]
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @rate_limited("book")
 def book(request, slot_id: int):
-    slot = get_object_or_404(Slot.objects.select_related("occurrence__session"), pk=slot_id)
+    # Loaded once with everything book_slot and the SMS text need (occurrence, session, the
+    # hotspot's title for "where"), so the booking POST reads the slot in one query. (Caseworker
+    # meeting slots are booked through meetings.views, never here.)
+    slot = get_object_or_404(
+        Slot.objects.select_related("occurrence__session").annotate(hotspot_title=_hotspot_title()),
+        pk=slot_id,
+    )
     session = slot.occurrence.session
     if not session.live or session.booking_kind == BookingKind.DROP_IN:
         raise Http404
@@ -155,26 +166,20 @@ def book(request, slot_id: int):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                # The submission id is recorded in the same transaction as the booking (on the
-                # database cache it shares the commit), so a double click's second request,
-                # which waits for the first, always finds it.
-                with transaction.atomic():
-                    booking = services.book_slot(
-                        slot_id=slot.pk,
-                        first_name=data["first_name"],
-                        phone=data["phone"],
-                        channel="web",
-                        mode=form.cleaned_mode(),
-                        help_topic=data.get("help_topic"),
-                        note=data.get("note", ""),
-                        language=_language(),
-                    )
-                    if submission:
-                        cache.set(
-                            _submission_key(submission),
-                            [booking.pk, booking.manage_token],
-                            SUBMISSION_TTL,
-                        )
+                # book_slot records the submission id in the booking's own transaction, so a
+                # double click's second request, which waits for the first, always finds it.
+                booking = services.book_slot(
+                    slot_id=slot.pk,
+                    first_name=data["first_name"],
+                    phone=data["phone"],
+                    channel="web",
+                    mode=form.cleaned_mode(),
+                    help_topic=data.get("help_topic"),
+                    note=data.get("note", ""),
+                    language=_language(),
+                    slot=slot,
+                    submission=submission,
+                )
             except AlreadyBooked as error:
                 existing = error.booking
                 token = _token_for_repeat(request, existing, submission) if existing else None

@@ -209,6 +209,9 @@ BOOKING_RATE_LIMITS = {
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # Behind a proxy, the header that carries the client address, e.g. HTTP_X_FORWARDED_FOR.
 RATELIMIT_IP_HEADER = os.environ.get("RATELIMIT_IP_HEADER", "")
+# Where the counters live: "database" (one UPSERT per request in bookings_ratelimitcounter, shared
+# by every worker) or "cache" (Django's cache; only worth it when CACHES is Redis/Memcached).
+RATELIMIT_STORE = os.environ.get("RATELIMIT_STORE", "database")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

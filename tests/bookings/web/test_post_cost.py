@@ -1,0 +1,58 @@
+"""The booking POST is the busiest request of the site (bench/booking_http.py): keep its query
+count from creeping back up, and keep both rate-limit stores and the double-submit record
+working."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bookings.models import Booking, BookingSubmission, RateLimitCounter
+from bookings.tokens import hash_token
+from sms.models import Message
+
+from .conftest import form_data, remembered_token
+
+pytestmark = pytest.mark.django_db
+
+# Rate limit 1, slot 1, then BEGIN, existing-booking check, savepoint pair, seat UPDATE,
+# occurrence check, reference check, booking, event, submission, opt-out check, SMS row, task
+# savepoint pair and row, COMMIT: 18 on PostgreSQL (SQLite reports no BEGIN/COMMIT).
+MAX_QUERIES = 18
+
+
+def test_booking_post_query_budget(client, slot):
+    url = reverse("bookings:book", args=[slot.pk])
+    client.get(url)  # warm per-process caches (site root, content types)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, form_data())
+    assert response.status_code == 302
+    assert len(queries) <= MAX_QUERIES, "\n".join(q["sql"][:160] for q in queries)
+    booking = Booking.objects.get()
+    # The SMS names the hotspot, taken from the slot query rather than the page tree.
+    assert slot.occurrence.session.get_parent().title in Message.objects.get().body
+    assert BookingSubmission.objects.get(key="submission-aaaaaaaaaaaa").booking_id == booking.pk
+    assert RateLimitCounter.objects.get().count == 1  # the POST; reading the form is free
+
+
+def test_double_submit_gets_the_same_confirmation(client, slot):
+    url = reverse("bookings:book", args=[slot.pk])
+    first = client.post(url, form_data())
+    booking = Booking.objects.get()
+    client.cookies.pop("dh_booked", None)  # the second request left before the first answered
+    second = client.post(url, form_data())
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Booking.objects.count() == 1
+    token = remembered_token(client, booking)
+    assert hash_token(token) == booking.manage_token_hash
+
+
+@pytest.mark.parametrize("store", ["database", "cache"])
+def test_both_rate_limit_stores_limit(client, settings, slot, store):
+    settings.RATELIMIT_STORE = store
+    settings.BOOKING_RATE_LIMITS = {"book": "2/600", "lookup": "100/600"}
+    url = reverse("bookings:book", args=[slot.pk])
+    codes = [client.post(url, form_data(phone="bad")).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert RateLimitCounter.objects.exists() == (store == "database")
