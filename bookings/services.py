@@ -205,6 +205,9 @@ def _occurrence_still_scheduled(occurrence_id) -> bool:
     return Occurrence.objects.filter(pk=occurrence_id, status=OccurrenceStatus.SCHEDULED).exists()
 
 
+REFERENCE_ATTEMPTS = 5
+
+
 def _unique_reference() -> str:
     for _attempt in range(20):
         reference = tokens.new_reference()
@@ -270,36 +273,47 @@ def book_slot(
         raise AlreadyBooked(booking=existing)
 
     token = tokens.new_manage_token()
-    try:
-        with transaction.atomic():
-            if not _take_seat(slot.pk, meeting=slot.caseworker_id is not None):
-                raise SlotFull()
-            if not _occurrence_still_scheduled(slot.occurrence_id):
-                raise OccurrenceCancelled()
-            booking = Booking.objects.create(
-                slot=slot,
-                mode=mode,
-                channel=channel,
-                first_name=first_name,
-                phone=phone,
-                language=_language(language),
-                help_topic_id=help_topic_id,
-                note=note,
-                reference=_unique_reference(),
-                manage_token_hash=tokens.hash_token(token),
-            )
-    except SlotFull:
-        # The same phone may have taken the last seat a moment ago (a double click): tell them
-        # they are booked rather than that the time is full.
-        existing = _existing_booking(phone, slot.occurrence_id)
-        if existing is not None:
-            raise AlreadyBooked(booking=existing) from None
-        raise
-    except IntegrityError:
-        existing = _existing_booking(phone, slot.occurrence_id)
-        if existing is not None:
-            raise AlreadyBooked(booking=existing) from None
-        raise
+    # The reference is left to its UNIQUE constraint rather than looked up first (one query
+    # fewer on the busiest path): a clash, about one in 900 million per booking at today's
+    # volume, rolls back the savepoint, seat included, and the next round draws a new one.
+    for attempt in range(REFERENCE_ATTEMPTS):
+        reference = tokens.new_reference()
+        try:
+            with transaction.atomic():
+                if not _take_seat(slot.pk, meeting=slot.caseworker_id is not None):
+                    raise SlotFull()
+                if not _occurrence_still_scheduled(slot.occurrence_id):
+                    raise OccurrenceCancelled()
+                booking = Booking.objects.create(
+                    slot=slot,
+                    mode=mode,
+                    channel=channel,
+                    first_name=first_name,
+                    phone=phone,
+                    language=_language(language),
+                    help_topic_id=help_topic_id,
+                    note=note,
+                    reference=reference,
+                    manage_token_hash=tokens.hash_token(token),
+                )
+            break
+        except SlotFull:
+            # The same phone may have taken the last seat a moment ago (a double click): tell
+            # them they are booked rather than that the time is full.
+            existing = _existing_booking(phone, slot.occurrence_id)
+            if existing is not None:
+                raise AlreadyBooked(booking=existing) from None
+            raise
+        except IntegrityError:
+            existing = _existing_booking(phone, slot.occurrence_id)
+            if existing is not None:
+                raise AlreadyBooked(booking=existing) from None
+            if (
+                attempt + 1 < REFERENCE_ATTEMPTS
+                and Booking.objects.filter(reference=reference).exists()
+            ):
+                continue
+            raise
     _record(booking, EventKind.BOOKED, actor=_actor_for_channel(channel), now=now, to_mode=mode)
     if submission:
         _remember_submission(submission, booking=booking, token=token, now=now)
