@@ -17,10 +17,22 @@ What it does, in one run that stops by itself (about 1–2 minutes):
   6. prints bookings/s, p50/p95 latency, pgbench's TPS and the ratio (target >= 25 %).
 Exit status 1 if any correctness check fails.
 
-Where the time goes (measured in-process, one client, same database): a booking POST costs about
-25 ms of CPU, three quarters of it inside bookings.services.book_slot (about 20 queries: the
-existence pre-check, the refetch, the SMS outbox row and its task); the web layer adds the
-rate-limit counter (one small commit on the database cache), the slot read and the redirect.
+Where the time goes (PostgreSQL, bench settings, one booking POST, measured in-process with the
+test client and under gunicorn; /proc CPU of the processes during the spread phase):
+- 17 SQL statements per booking POST (31 before the November 2026 pass): the rate-limit UPSERT
+  (own small table, autocommit), the slot with its session and hotspot title (one query), then
+  in one transaction the existing-booking check, the seat UPDATE, the occurrence check, the
+  booking, its event, the double-submit record, the SMS opt-out check, the outbox row and its
+  task row (plus two savepoint pairs and BEGIN/COMMIT).
+- about 9 ms of Python CPU per POST on a quiet core (12.5 ms before), 14-16 ms when the 2 cores
+  are shared (21-24 ms before, measured back to back); under gunicorn the workers use about
+  1.5 cores and PostgreSQL about 0.4 cores at ~75-100 bookings/s, i.e. roughly 15-20 ms of
+  worker CPU and 4-5 ms of database CPU per booking.
+- pgbench's transaction is 3 statements and costs PostgreSQL about 0.5 ms of CPU, so it runs
+  at 2,500-4,000 tps here. 25 % of that (650-1,000 bookings/s) would leave 2-3 ms of CPU per
+  booking for gunicorn, Django and PostgreSQL together on 2 cores: less than PostgreSQL alone
+  spends on the 17 statements the booking's rules need, before any Python runs. The ratio is
+  reported honestly; on this machine it is a few per cent.
 On a shared 2-core machine the figures move with the load average, printed at both ends.
 """
 
@@ -459,6 +471,51 @@ def run_pgbench(content: dict) -> float:
     raise SystemExit("pgbench printed no tps:\n" + result.stdout)
 
 
+class CpuMeter:
+    """CPU seconds used by matching processes while running (sampled from /proc every 0.2 s, so
+    processes that exit, like pgbench's backends, are still counted up to their last sample)."""
+
+    def __init__(self, match):
+        self.match, self.first, self.last = match, {}, {}
+        self.stop = threading.Event()
+        self.sample(baseline=True)
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def sample(self, baseline=False):
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if not self.match(cmd):
+                continue
+            seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            self.first.setdefault(pid, seconds if baseline else 0.0)
+            self.last[pid] = seconds
+
+    def run(self):
+        while not self.stop.wait(0.2):
+            self.sample()
+
+    def seconds(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        self.sample()
+        return sum(self.last[pid] - self.first[pid] for pid in self.last)
+
+
+def gunicorn_process(cmd: str) -> bool:
+    return "gunicorn" in cmd and "config.wsgi" in cmd
+
+
+def database_backend(cmd: str) -> bool:
+    return cmd.startswith("postgres:") and f" {DB_NAME} " in cmd
+
+
 def percentile(values, p):
     if not values:
         return float("nan")
@@ -485,7 +542,9 @@ def main() -> int:
     try:
         # Warm up a worker (imports, connection); it books a seat like any other request.
         warm_up = post_booking(content["spread"][-1], 0)[0]
+        meters = (CpuMeter(gunicorn_process), CpuMeter(database_backend))
         load, elapsed = spread_phase(content["spread"], SECONDS)
+        web_cpu, db_cpu = (meter.seconds() for meter in meters)
         hot = hot_phase(content["hot"], HOT_ATTEMPTS, first_n=load.counter + 1000)
     finally:
         stop_server(server)
@@ -514,10 +573,18 @@ def main() -> int:
         f"HTTP successes {successes} vs booking rows {checks['rows']}"
     )
 
+    pgbench_meter = CpuMeter(database_backend)
     tps = run_pgbench(content)
+    pgbench_db_cpu = pgbench_meter.seconds()
     ratio = rate / tps if tps else 0.0
     print(f"pgbench (same shape, {PGBENCH_CLIENTS} clients, {PGBENCH_SECONDS} s): {tps:.0f} tps")
     print(f"ratio HTTP bookings/s / pgbench tps = {ratio:.1%} (target >= 25 %)")
+    requests = max(sum(load.outcomes.values()), 1)
+    print(
+        f"CPU per booking POST: gunicorn workers {web_cpu / requests * 1000:.1f} ms, PostgreSQL "
+        f"{db_cpu / requests * 1000:.1f} ms; per pgbench transaction: PostgreSQL "
+        f"{pgbench_db_cpu / max(tps * PGBENCH_SECONDS, 1) * 1000:.2f} ms"
+    )
     print(f"total {time.monotonic() - t0:.0f} s")
     shutil.rmtree(settings_dir, ignore_errors=True)
 
