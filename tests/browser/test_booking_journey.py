@@ -2,31 +2,19 @@
 it from the manage page. Axe must find nothing on any page, and the journey must also work with
 JavaScript switched off (many older phones and locked-down library PCs)."""
 
-from pathlib import Path
-
 import pytest
 import recurrence
 from django.utils import timezone
 
 from bookings.materialise import materialise_session
 from bookings.models import Booking
+from tests.browser.support import SCREENSHOTS, check_axe
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture
@@ -51,25 +39,6 @@ def cafe(home):
     )
     materialise_session(session)
     return hotspot
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def check_axe(page, name):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
 
 
 def snap(page, name):

@@ -1,8 +1,6 @@
 """A coordinator finds "Bookings" in the Wagtail admin menu, sees today's bookings, marks who
 came and books a citizen who phoned in."""
 
-from pathlib import Path
-
 import pytest
 import recurrence
 from django.utils import timezone
@@ -11,15 +9,13 @@ from bookings import services
 from bookings.materialise import materialise_session
 from bookings.models import Booking, Occurrence
 from bookings.selectors import bookable_slots
+from tests.browser.support import SCREENSHOTS
 from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
-
-from .test_booking_journey import CHROMIUM_ARGS, browser  # noqa: F401  (fixture)
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
 @pytest.fixture
@@ -47,7 +43,7 @@ def todays_booking(home):
     return booking, user
 
 
-def test_coordinator_marks_attendance_and_books_for_a_caller(live_server, browser, todays_booking):  # noqa: F811
+def test_coordinator_marks_attendance_and_books_for_a_caller(live_server, browser, todays_booking):
     booking, user = todays_booking
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()

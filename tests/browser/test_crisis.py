@@ -7,14 +7,15 @@ the action, then hands the texts to the SMS outbox one by one (locmem backend) w
 progress bar, polled by the page's JavaScript, moves to the end."""
 
 import time
-from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 import sms
 from bookings.materialise import materialise_session
 from bookings.models import Slot
 from bookings.services import book_slot
+from tests.browser.support import AXE_TAGS, SCREENSHOTS
 from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
 
 pytestmark = [
@@ -22,16 +23,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PASSWORD = "secret-password-1"
 
 
@@ -55,18 +46,6 @@ def world(home, settings):
     book_slot(slot_id=slots[0].pk, first_name="Uden mobil", phone="", channel="staff")
     coordinator = make_staff_user(organisation, "koordinator", role="coordinators_group")
     return {"organisation": organisation, "hotspot": hotspot, "coordinator": coordinator}
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def snap(page, name):
@@ -129,7 +108,8 @@ def test_crisis_action_from_the_admin(live_server, browser, world):
     assert page.locator('[data-progress="sent"]').inner_text() == "6"
     assert len(sms.outbox) == 6
     page.get_by_role("link", name="Show the final report").click()
-    assert page.locator('tr[data-reason="no_phone"]').count() == 1
+    # The link reloads the page; wait for the report's table rather than racing the navigation.
+    expect(page.locator('tr[data-reason="no_phone"]')).to_have_count(1)
     snap(page, "report")
 
     public = context.new_page()

@@ -3,12 +3,12 @@ and how to put it in their calendar. Axe must find nothing, on a phone and on a 
 screenshots (tests/browser/screenshots/directory-*.png) are for a human to look at too."""
 
 from datetime import time
-from pathlib import Path
 
 import pytest
 import recurrence
 
 from hotspots.models import Language, OpeningHours
+from tests.browser.support import SCREENSHOTS, check_axe
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic, weekly
 
 pytestmark = [
@@ -16,16 +16,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = {
     "viewport": {"width": 360, "height": 740},
     "device_scale_factor": 2,
@@ -93,25 +83,6 @@ def places(home):
     )
     make_session(nord, "IT-café", rule=weekly(recurrence.WE))
     return dokk1
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-def check_axe(page, name):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
 
 
 def snap(page, name):

@@ -12,7 +12,7 @@ from bookings.services import book_slot
 from meetings.materialise import materialise_all_meetings
 from meetings.models import MeetingLocation, MeetingTime
 from meetings.services import join_path, room_for_booking
-from tests.browser.test_booking_journey import SCREENSHOTS, browser, check_axe  # noqa: F401
+from tests.browser.support import SCREENSHOTS, check_axe
 from tests.factories import make_organisation
 from tests.meetings.conftest import make_availability, make_caseworker, make_service
 
@@ -82,7 +82,7 @@ def _meeting_starting_soon(service):
     )
 
 
-def test_book_video_switch_to_in_person_and_join(live_server, browser, service):  # noqa: F811
+def test_book_video_switch_to_in_person_and_join(live_server, browser, service):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-GB"
     )
@@ -136,7 +136,7 @@ def test_book_video_switch_to_in_person_and_join(live_server, browser, service):
     context.close()
 
 
-def test_join_page_without_javascript_explains_the_check(live_server, browser, service):  # noqa: F811
+def test_join_page_without_javascript_explains_the_check(live_server, browser, service):
     soon = _meeting_starting_soon(service)
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, locale="en-GB", java_script_enabled=False

@@ -4,7 +4,6 @@ for a human to check that text and buttons are big enough for a 70-year-old."""
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import recurrence
@@ -14,6 +13,7 @@ from bookings import services as booking_services
 from bookings.materialise import materialise_session
 from bookings.models import Booking
 from sms.models import Message
+from tests.browser.support import AXE_TAGS, SCREENSHOTS
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic
 from volunteers.models import Shift, Volunteer
 
@@ -22,16 +22,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHONE = "+4520120001"
 
 
@@ -64,18 +54,6 @@ def cafe_today(home):
     volunteer = Volunteer.objects.create(phone=PHONE, first_name="Grethe")
     volunteer.organisations.add(organisation)
     return {"session": session, "topic": topic, "volunteer": volunteer}
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def check(page, name):

@@ -1,0 +1,29 @@
+"""What every browser test shares: Debian's chromium started the way this machine allows, axe
+with the WCAG 2.x A/AA tags, and screenshots to look at afterwards."""
+
+from pathlib import Path
+
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+# Without the background-networking flags chromium keeps dialling Google's hosts, which this
+# closed network refuses; --no-sandbox because CI runs as root.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def check_axe(page, name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+
+
+def screenshot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
