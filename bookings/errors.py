@@ -4,8 +4,11 @@
 from django.utils.translation import gettext_lazy as _
 
 
-class BookingError(Exception):
-    code = "booking_error"
+class DomainError(Exception):
+    """What a service says when it cannot do what was asked: a kind message for a person and a
+    stable `code`. Every app's errors derive from it so views and the SMS dialog treat them alike."""
+
+    code = "error"
     default_message = _("Sorry, that did not work. Please try again, or call us.")
 
     def __init__(self, message=None, **context):
@@ -15,6 +18,10 @@ class BookingError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class BookingError(DomainError):
+    code = "booking_error"
 
 
 class SlotFull(BookingError):

@@ -3,18 +3,12 @@ and a stable `code` for programs and tests."""
 
 from django.utils.translation import gettext_lazy as _
 
+from bookings.errors import DomainError
 
-class VolunteerError(Exception):
+
+class VolunteerError(DomainError):
     code = "volunteer_error"
     default_message = _("Sorry, that did not work. Please try again, or call your coordinator.")
-
-    def __init__(self, message=None, **context):
-        self.message = message or self.default_message
-        self.context = context
-        super().__init__(str(self.message))
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class InvalidInput(VolunteerError):
