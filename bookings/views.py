@@ -49,6 +49,14 @@ def _session_and_hotspot(slot_or_occurrence):
     return session, session.hotspot
 
 
+def _show_crisis_banner_for(request, page) -> None:
+    """These pages belong to a session (or a caseworker's service) without being Wagtail pages:
+    tell crisis mode's context processor which page they stand for, so a citizen who books, or
+    opens their booking, while a crisis action covers that hotspot sees its banner too."""
+    if page is not None:
+        request.crisis_page_path = page.path
+
+
 def topics_for(hotspot):
     """The hotspot's help topics as a real queryset (modelcluster's relation manager returns a
     fake one that form validation cannot filter); every topic when the hotspot lists none."""
@@ -151,6 +159,7 @@ def book(request, slot_id: int):
     session = slot.occurrence.session
     if not session.live or session.booking_kind == BookingKind.DROP_IN:
         raise Http404
+    _show_crisis_banner_for(request, session)
     now = timezone.now()
     modes = session.offered_modes
     problem = ""
@@ -259,7 +268,9 @@ def confirmation(request, booking_id: int):
     booking = selectors.booking_for_token(token) if token else None
     if booking is None or booking.pk != booking_id:
         return render(request, "pages/bookings/confirmation_gone.html", status=404)
-    return render(request, "pages/bookings/confirmation.html", _booking_context(booking, token))
+    context = _booking_context(booking, token)
+    _show_crisis_banner_for(request, context["session"])
+    return render(request, "pages/bookings/confirmation.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -267,6 +278,7 @@ def confirmation(request, booking_id: int):
 def waitlist(request, occurrence_id: int):
     occurrence = get_object_or_404(Occurrence.objects.select_related("session"), pk=occurrence_id)
     session, hotspot = _session_and_hotspot(occurrence)
+    _show_crisis_banner_for(request, session)
     problem = ""
     if occurrence.status != OccurrenceStatus.SCHEDULED or occurrence.starts_at <= timezone.now():
         problem = _("Sorry, this session is over or cancelled. Please choose another time.")
@@ -305,6 +317,7 @@ def waitlist(request, occurrence_id: int):
 def waitlist_joined(request, occurrence_id: int):
     occurrence = get_object_or_404(Occurrence.objects.select_related("session"), pk=occurrence_id)
     session, hotspot = _session_and_hotspot(occurrence)
+    _show_crisis_banner_for(request, session)
     return render(
         request,
         "pages/bookings/waitlist_joined.html",
@@ -346,6 +359,7 @@ def manage(request, token: str):
     booking, not_found = _booking_or_kind_404(request, token)
     if not_found:
         return not_found
+    _show_crisis_banner_for(request, booking.slot.occurrence.source)
     if booking.slot.occurrence.meeting_service_id:
         # A caseworker meeting: same link, its own page (mode switch with the meeting's
         # cut-off, join link, where or how to meet).

@@ -1,6 +1,7 @@
 """The crisis banner on public pages. One cached query for all active actions; matching a page
 to an action is a string prefix test on the page's tree path, set on the request by the
-`before_serve_page` hook in wagtail_hooks.py. Pages that are not Wagtail pages get no banner."""
+`before_serve_page` hook in wagtail_hooks.py, and by the booking views for the session a booking
+form, confirmation or manage page stands for. Other pages get no banner."""
 
 from django.core.cache import cache
 from django.utils import timezone

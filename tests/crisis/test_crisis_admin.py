@@ -203,3 +203,31 @@ def test_preview_and_report_name_a_meeting_without_a_phone(
     detail = client.get(reverse("crisis_admin:detail", args=[action.pk]))
     assert detail.status_code == 200
     assert "Bostøttesamtale" in detail.content.decode()
+
+
+def test_the_banner_shows_on_the_booking_pages_of_the_hotspot_in_crisis(
+    client, booked, freeze, django_capture_on_commit_callbacks
+):
+    """A citizen who books, or opens their booking, during the crisis must see it there too."""
+    from crisis import services
+
+    w = booked
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_crisis_action(
+            organisation=w.org,
+            user=w.coordinator,
+            kind="to_video",
+            starts_at=freeze,
+            ends_at=freeze + timedelta(days=1),
+            scope_page_ids=[w.hotspot_a.pk],
+            message=MESSAGE,
+        )
+    in_crisis = slots_of(w.session_a, w.day2)[1]
+    elsewhere = slots_of(w.session_b, w.day2)[1]
+    assert MESSAGE in client.get(reverse("bookings:book", args=[in_crisis.pk])).content.decode()
+    assert MESSAGE not in client.get(reverse("bookings:book", args=[elsewhere.pk])).content.decode()
+    manage = client.get(reverse("bookings:manage", args=[w.booking.manage_token]))
+    assert manage.status_code == 200
+    assert MESSAGE in manage.content.decode()
+    other = client.get(reverse("bookings:manage", args=[w.booking_b.manage_token]))
+    assert MESSAGE not in other.content.decode()
