@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install python-deps assets browser migrate demo run test test-fast lint bench messages clean
+.PHONY: install python-deps assets browser migrate demo run test test-fast lint bench bench-tools messages clean
 
 install: python-deps assets
 
@@ -66,7 +66,15 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: install
+# The booking bench compares with pgbench (postgresql-client) and drives HTTP with wrk, both C
+# clients from Debian; it falls back to Python threads when wrk cannot be installed.
+bench-tools:
+	@if ! command -v pgbench >/dev/null || ! command -v wrk >/dev/null; then \
+		SUDO=$$([ "$$(id -u)" = "0" ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client wrk || true; \
+	fi
+
+bench: install bench-tools
 	$(PY) bench/run_all.py
 
 messages: install
