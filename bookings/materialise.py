@@ -4,7 +4,13 @@ Dates come from the rule (hotspots.schedule, DST-correct); each date gets its wa
 in Europe/Copenhagen. Work is done in bulk (a few queries for any number of sessions) so the
 periodic job stays fast with a thousand series. Re-running changes nothing. A date that leaves
 the schedule is deleted only if nobody ever booked it; otherwise it is cancelled, its citizens are
-told, and its slots and bookings stay."""
+told, and its slots and bookings stay.
+
+A time that leaves a date which stays (new times or slot length) would otherwise keep its
+citizens on a seat when nobody is there: each one is moved to the nearest time that day with a
+free seat and told, or, if that day is full, cancelled and told. Past times and sessions that
+became drop-in keep their bookings (people can simply come). A vanished slot that nobody points at
+any more is deleted; one that still has bookings for the record stays, closed to new ones."""
 
 from collections import defaultdict
 from datetime import UTC, timedelta
@@ -19,8 +25,24 @@ from recurrence import serialize
 from hotspots import schedule
 from hotspots.models import SessionPage
 
-from .models import Booking, CancellationSource, Occurrence, OccurrenceStatus, Slot
-from .services import cancel_occurrence, offer_freed_seats, target_capacity, volunteer_counts
+from .errors import BookingError, NotChangeable, OccurrenceCancelled, SlotFull
+from .models import (
+    Actor,
+    Booking,
+    BookingStatus,
+    CancellationSource,
+    Occurrence,
+    OccurrenceStatus,
+    Slot,
+)
+from .services import (
+    cancel_booking,
+    cancel_occurrence,
+    move_booking,
+    offer_freed_seats,
+    target_capacity,
+    volunteer_counts,
+)
 
 REINSTATABLE = (CancellationSource.SCHEDULE, CancellationSource.UNPUBLISHED)
 
@@ -249,6 +271,7 @@ def _replan(replan, *, now, stats) -> None:
         slots[slot.occurrence_id][slot.starts_at] = slot
 
     new_slots, orphan_slots, grown = [], [], set()
+    planned = {}  # occurrence → its planned starts, where a future orphan may hold citizens
     # Capacity is only ever written as GREATEST(target, booked + held) in SQL, never from the
     # figures read above, so a booking that commits meanwhile is never squeezed out.
     capacity_updates = defaultdict(list)
@@ -281,7 +304,10 @@ def _replan(replan, *, now, stats) -> None:
             # Over the rule because of existing bookings: look again next run, when a
             # cancellation may let the slot come down to the rule.
             Occurrence.objects.filter(pk=occurrence_id).update(slot_plan="")
-        orphan_slots.extend(s for start, s in have.items() if start not in wanted_starts)
+        orphans = [s for start, s in have.items() if start not in wanted_starts]
+        orphan_slots.extend(orphans)
+        if any(s.starts_at > now for s in orphans):
+            planned[occurrence_id] = wanted_starts
 
     if new_slots:
         _insert_ignoring_conflicts(
@@ -292,9 +318,17 @@ def _replan(replan, *, now, stats) -> None:
         stats["slots_updated"] += Slot.objects.filter(pk__in=pks).update(
             capacity=Greatest(Value(target), F("booked") + F("held"))
         )
+    # First, so that a slot whose citizens all moved away counts as unreferenced below.
+    _rehome(
+        [s for s in orphan_slots if s.occurrence_id in planned and s.starts_at > now],
+        planned=planned,
+        now=now,
+        stats=stats,
+    )
     if orphan_slots:
-        # A slot nobody ever booked can go; one with bookings stays, closed to new bookings,
-        # so the citizens already on it keep their seat and staff still see them.
+        # A slot nobody ever booked can go. One still referenced (cancelled, attended or past
+        # bookings, the record staff and statistics read; a drop-in's bookings; a seat held for
+        # a waitlist offer) stays, closed to new bookings.
         with_bookings = set(
             Booking.objects.filter(slot_id__in=[s.pk for s in orphan_slots]).values_list(
                 "slot_id", flat=True
@@ -313,6 +347,66 @@ def _replan(replan, *, now, stats) -> None:
             stats["slots_kept_for_bookings"] += len(kept)
     for occurrence_id in grown:
         offer_freed_seats(occurrence=Occurrence(pk=occurrence_id), now=now)
+
+
+def _rehome(orphans, *, planned, now, stats) -> None:
+    """Citizens on a future slot that left the plan of its date: each to the planned time that
+    day nearest the old one (the earlier on a tie) with a free seat, else cancelled. Both tell
+    the citizen. The seat left behind no longer exists, so it is never offered to the waiting
+    list; seats the new plan adds are offered as usual once everyone is rehomed."""
+    if not orphans:
+        return
+    old_start = {s.pk: s.starts_at for s in orphans}
+    bookings = list(
+        Booking.objects.filter(slot_id__in=old_start, status=BookingStatus.CONFIRMED)
+        .order_by("slot__starts_at", "created_at", "pk")
+        .values_list("pk", "slot_id", "slot__occurrence_id")
+    )
+    if not bookings:
+        return
+    targets = defaultdict(list)
+    for pk, occurrence_id, starts_at in Slot.objects.filter(
+        occurrence_id__in={occurrence_id for _pk, _slot, occurrence_id in bookings},
+        starts_at__gt=now,
+    ).values_list("pk", "occurrence_id", "starts_at"):
+        if starts_at in planned[occurrence_id]:
+            targets[occurrence_id].append((starts_at, pk))
+    for booking_id, slot_id, occurrence_id in bookings:
+        start = old_start[slot_id]
+        nearest = sorted(targets[occurrence_id], key=lambda t: (abs(t[0] - start), t[0]))
+        outcome = "cancel"
+        for _starts_at, target_id in nearest:
+            try:
+                move_booking(
+                    booking=Booking(pk=booking_id),
+                    to_slot_id=target_id,
+                    actor=Actor.SYSTEM,
+                    now=now,
+                    reoffer=False,
+                )
+            except SlotFull:
+                continue
+            except (NotChangeable, OccurrenceCancelled):
+                outcome = "gone"  # cancelled meanwhile, by the citizen or staff
+                break
+            except BookingError:
+                break  # e.g. the phone already has another time that day: no move fits
+            outcome = "moved"
+            break
+        if outcome == "moved":
+            stats["bookings_moved"] += 1
+        elif outcome == "cancel":
+            try:
+                cancel_booking(
+                    booking=Booking(pk=booking_id),
+                    actor=Actor.SYSTEM,
+                    now=now,
+                    reoffer=False,
+                    notify_as="session_cancelled",
+                )
+            except NotChangeable:
+                continue
+            stats["bookings_cancelled"] += 1
 
 
 def _fast_datetime_adapter():

@@ -135,8 +135,8 @@ def _get_slot(slot_id) -> Slot:
 
 def _check_bookable(slot: Slot, *, staff: bool, now) -> None:
     """The booking window: open `booking_opens_days` before, closed `booking_cutoff_minutes`
-    before the start. Staff may still book a citizen who phones in after the cut-off, but never
-    into the past."""
+    before the start. Staff may still book a citizen who phones in after the cut-off, and the
+    system may move one whose time left the schedule, but never into the past."""
     occurrence = slot.occurrence
     session = occurrence.source
     if occurrence.status == OccurrenceStatus.CANCELLED or not session.live:
@@ -361,7 +361,17 @@ def _actor_for_channel(channel: str) -> str:
 
 
 @transaction.atomic
-def cancel_booking(*, booking: Booking, actor=Actor.CITIZEN, now=None) -> Booking:
+def cancel_booking(
+    *,
+    booking: Booking,
+    actor=Actor.CITIZEN,
+    now=None,
+    reoffer: bool = True,
+    notify_as: str = "cancelled",
+) -> Booking:
+    """`reoffer=False` and `notify_as="session_cancelled"` are for a time that left the
+    schedule: its seat no longer exists, so nobody may be offered it, and the citizen did not
+    cancel, so they are told we did."""
     now = now or timezone.now()
     booking = _refetch(booking)
     if actor == Actor.CITIZEN and booking.slot.starts_at <= now:
@@ -374,18 +384,29 @@ def cancel_booking(*, booking: Booking, actor=Actor.CITIZEN, now=None) -> Bookin
     _release_seat(booking.slot_id)
     booking = _refetch(booking)
     _record(booking, EventKind.CANCELLED, actor=actor, now=now, from_mode=booking.mode)
-    notifications.notify_booking_event(booking, "cancelled")
-    offer_freed_seats(occurrence=booking.slot.occurrence, now=now)
+    notifications.notify_booking_event(booking, notify_as)
+    if reoffer:
+        offer_freed_seats(occurrence=booking.slot.occurrence, now=now)
     return booking
 
 
 @transaction.atomic
 def move_booking(
-    *, booking: Booking, to_slot_id, actor=Actor.CITIZEN, mode=None, now=None
+    *,
+    booking: Booking,
+    to_slot_id,
+    actor=Actor.CITIZEN,
+    mode=None,
+    now=None,
+    reoffer: bool = True,
 ) -> Booking:
     """Move a confirmed booking to another slot (of any session), keeping its reference and
     manage link. The new seat is taken before the old one is given back, so a failed move
-    leaves the citizen with the seat they had."""
+    leaves the citizen with the seat they had.
+
+    The system moves citizens off a time that left the schedule: like staff it may do so after
+    the booking cut-off (the citizen did not choose the change), and with `reoffer=False` the
+    seat it leaves, which no longer exists, is not offered to the waiting list."""
     now = now or timezone.now()
     booking = _refetch(booking)
     if booking.status != BookingStatus.CONFIRMED:
@@ -395,7 +416,7 @@ def move_booking(
     target = _get_slot(to_slot_id)
     if target.pk == booking.slot_id:
         return booking
-    _check_bookable(target, staff=actor == Actor.STAFF, now=now)
+    _check_bookable(target, staff=actor in (Actor.STAFF, Actor.SYSTEM), now=now)
     new_mode = mode or booking.mode
     session = target.occurrence.source
     modes = _modes(session, target.occurrence)
@@ -434,7 +455,7 @@ def move_booking(
         to_mode=new_mode,
     )
     notifications.notify_booking_event(booking, "moved", from_slot=source)
-    if source.starts_at > now:
+    if reoffer and source.starts_at > now:
         offer_freed_seats(occurrence=source.occurrence, now=now)
     return booking
 
