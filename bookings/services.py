@@ -151,15 +151,29 @@ def _check_bookable(slot: Slot, *, staff: bool, now) -> None:
         raise BookingNotOpenYet()
 
 
-def _modes(source, occurrence) -> list[str]:
+def _modes(source, occurrence, starts_at=None, *, now=None) -> list[str]:
+    """The ways of meeting possible at this time. A crisis action (crisis app) that moves a
+    hotspot to video or phone allows only that mode while it runs, whatever the page offers."""
+    when = starts_at or (occurrence.starts_at if occurrence is not None else None)
+    if when is not None and getattr(source, "path", None):
+        from crisis.selectors import imposed_mode
+
+        imposed = imposed_mode(page_path=source.path, starts_at=when, now=now)
+        if imposed:
+            return [imposed]
     # A caseworker meeting time may narrow its service's modes (no location: no in person).
     if occurrence is not None and hasattr(source, "modes_for"):
         return source.modes_for(occurrence)
     return source.offered_modes
 
 
-def _check_mode(session, mode: str, occurrence=None) -> None:
-    if mode not in Mode.values or mode not in _modes(session, occurrence):
+def modes_for_slot(slot, *, now=None) -> list[str]:
+    """What the booking form, the SMS dialog and the manage page may offer for this slot."""
+    return _modes(slot.occurrence.source, slot.occurrence, slot.starts_at, now=now)
+
+
+def _check_mode(session, mode: str, occurrence=None, starts_at=None, *, now=None) -> None:
+    if mode not in Mode.values or mode not in _modes(session, occurrence, starts_at, now=now):
         raise ModeNotOffered()
 
 
@@ -266,7 +280,13 @@ def book_slot(
     if slot is None or str(slot.pk) != str(slot_id):
         slot = _get_slot(slot_id)
     _check_bookable(slot, staff=channel == Channel.STAFF, now=now)
-    _check_mode(slot.occurrence.source, mode, slot.occurrence)
+    modes = modes_for_slot(slot, now=now)
+    if mode == Mode.IN_PERSON and len(modes) == 1 and modes[0] != mode:
+        # In person is everyone's default (an SMS "1", a staff booking); when a crisis action
+        # allows only video or phone at this time, that is what the citizen is booked for.
+        mode = modes[0]
+    if mode not in Mode.values or mode not in modes:
+        raise ModeNotOffered()
 
     existing = _existing_booking(phone, slot.occurrence_id)
     if existing is not None:
@@ -419,10 +439,10 @@ def move_booking(
     _check_bookable(target, staff=actor in (Actor.STAFF, Actor.SYSTEM), now=now)
     new_mode = mode or booking.mode
     session = target.occurrence.source
-    modes = _modes(session, target.occurrence)
+    modes = _modes(session, target.occurrence, target.starts_at, now=now)
     if mode is None and new_mode not in modes and modes:
         new_mode = modes[0]
-    _check_mode(session, new_mode, target.occurrence)
+    _check_mode(session, new_mode, target.occurrence, target.starts_at, now=now)
     existing = _existing_booking(booking.phone, target.occurrence_id, exclude_pk=booking.pk)
     if existing is not None:
         raise AlreadyBooked(booking=existing)
@@ -470,7 +490,7 @@ def switch_mode(*, booking: Booking, mode, actor=Actor.CITIZEN, now=None) -> Boo
         raise NotChangeable()
     slot = booking.slot
     session = slot.occurrence.source
-    _check_mode(session, mode, slot.occurrence)
+    _check_mode(session, mode, slot.occurrence, slot.starts_at, now=now)
     if mode == booking.mode:
         return booking
     if slot.starts_at <= now:

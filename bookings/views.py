@@ -161,7 +161,7 @@ def book(request, slot_id: int):
         raise Http404
     _show_crisis_banner_for(request, session)
     now = timezone.now()
-    modes = session.offered_modes
+    modes = services.modes_for_slot(slot)
     problem = ""
     full = False
 
@@ -375,10 +375,9 @@ def manage(request, token: str):
         context["move_form"] = MoveForm(
             slots=_other_times(session, now=now, exclude_pk=booking.slot_id, limit=12)
         )
-        if len(session.offered_modes) > 1:
-            context["mode_form"] = ModeForm(
-                modes=[m for m in session.offered_modes if m != booking.mode]
-            )
+        modes = services.modes_for_slot(booking.slot)
+        if len(modes) > 1 or (modes and modes[0] != booking.mode):
+            context["mode_form"] = ModeForm(modes=[m for m in modes if m != booking.mode])
     return render(request, "pages/bookings/manage.html", context)
 
 
@@ -427,8 +426,7 @@ def move(request, token: str):
 @rate_limited("lookup")
 def switch_mode(request, token: str):
     def do_switch(booking):
-        session = booking.slot.occurrence.session
-        form = ModeForm(request.POST, modes=session.offered_modes)
+        form = ModeForm(request.POST, modes=services.modes_for_slot(booking.slot))
         if not form.is_valid():
             raise BookingError(_("Please choose how you want to meet."))
         services.switch_mode(booking=booking, mode=form.cleaned_data["mode"])

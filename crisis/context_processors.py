@@ -3,7 +3,6 @@ to an action is a string prefix test on the page's tree path, set on the request
 `before_serve_page` hook in wagtail_hooks.py, and by the booking views for the session a booking
 form, confirmation or manage page stands for. Other pages get no banner."""
 
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -14,14 +13,10 @@ def _banners_for(request) -> list[str]:
     path = getattr(request, "crisis_page_path", None)
     if not path:
         return []
-    from .selectors import active_banners
-    from .services import BANNER_CACHE_KEY
+    from .selectors import cached_active_actions
 
     now = timezone.now()
-    banners = cache.get(BANNER_CACHE_KEY)
-    if banners is None:
-        banners = active_banners(now)
-        cache.set(BANNER_CACHE_KEY, banners, BANNER_CACHE_SECONDS)
+    banners = cached_active_actions(now)
     messages = []
     for banner in banners:
         # The cache may be up to 30 s old; the period's end is checked exactly.

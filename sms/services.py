@@ -606,17 +606,12 @@ class DatabaseWorld:
     def book(self, *, slot_id, language, mode=None) -> dialog.Outcome:
         from bookings.errors import BookingError, SlotFull
         from bookings.models import Slot
-        from bookings.services import book_slot
+        from bookings.services import book_slot, modes_for_slot
 
         slot = Slot.objects.select_related("occurrence__session").filter(pk=slot_id).first()
         if slot is None:
             return dialog.Outcome("cannot_book")
-        source = slot.occurrence.source
-        modes = (
-            source.modes_for(slot.occurrence)
-            if hasattr(source, "modes_for")
-            else source.offered_modes
-        )
+        modes = modes_for_slot(slot, now=self.now)
         if mode is not None and mode not in modes:
             # "1 VIDEO" to a meeting invitation (meetings app) where that time has no video.
             names = ", ".join(texts.mode_name(m, language) for m in modes)
@@ -694,12 +689,9 @@ class DatabaseWorld:
         try:
             switch_mode(booking=booking, mode=mode, actor="citizen", now=self.now)
         except ModeNotOffered:
-            source = booking.slot.occurrence.source
-            offered = (
-                source.modes_for(booking.slot.occurrence)
-                if hasattr(source, "modes_for")
-                else source.offered_modes
-            )
+            from bookings.services import modes_for_slot
+
+            offered = modes_for_slot(booking.slot, now=self.now)
             names = ", ".join(texts.mode_name(m, booking.language) for m in offered)
             return dialog.Outcome("mode_not_offered", {"modes": names})
         except BookingError as error:

@@ -113,20 +113,23 @@ def test_ending_early_removes_the_banner(
     assert MESSAGE not in client.get(w.hotspot_a.url).content.decode()
 
 
-def test_the_banner_goes_when_the_period_is_over(client, booked, monkeypatch, now):
+def test_the_banner_goes_when_the_period_is_over(
+    client, booked, monkeypatch, now, django_capture_on_commit_callbacks
+):
     from django.utils import timezone
 
     from crisis import services
 
     w = booked
-    services.start_crisis_action(
-        organisation=w.org,
-        user=w.coordinator,
-        kind="to_video",
-        starts_at=now,
-        ends_at=now + timedelta(days=1),
-        message=MESSAGE,
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # the commit clears cached actions
+        services.start_crisis_action(
+            organisation=w.org,
+            user=w.coordinator,
+            kind="to_video",
+            starts_at=now,
+            ends_at=now + timedelta(days=1),
+            message=MESSAGE,
+        )
     monkeypatch.setattr(timezone, "now", lambda: now)
     assert MESSAGE in client.get(w.hotspot_b.url).content.decode()
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=1, seconds=1))
