@@ -24,3 +24,13 @@ def anonymise_bookings(now) -> str:
     from .services import anonymise_expired_bookings
 
     return f"anonymised={anonymise_expired_bookings(now=now)}"
+
+
+@periodic_job("prune_request_records")
+def prune_request_records(now) -> str:
+    from .ratelimit import prune_expired_counters
+    from .services import prune_expired_submissions
+
+    counters = prune_expired_counters(now)
+    submissions = prune_expired_submissions(now=now)
+    return f"rate_limit_counters={counters}, submissions={submissions}"

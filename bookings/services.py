@@ -10,7 +10,6 @@ Counters: `Slot.booked` is the number of bookings on the slot that are not cance
 (confirmed, attended or no-show); `Slot.held` is the number of seats offered to the waiting list
 and not yet answered."""
 
-import random
 from datetime import timedelta
 
 from django.apps import apps
@@ -345,8 +344,6 @@ def book_slot(
 
 
 SUBMISSION_TTL = timedelta(minutes=15)
-# The share of bookings that also delete expired submission records: housekeeping without a job.
-SUBMISSION_CLEANUP_CHANCE = 0.01
 
 
 def _remember_submission(submission: str, *, booking: Booking, token: str, now) -> None:
@@ -361,8 +358,13 @@ def _remember_submission(submission: str, *, booking: Booking, token: str, now) 
         unique_fields=["key"],
         update_fields=["booking", "token", "expires_at"],
     )
-    if random.random() < SUBMISSION_CLEANUP_CHANCE:
-        BookingSubmission.objects.filter(expires_at__lt=now).delete()
+
+
+def prune_expired_submissions(*, now=None) -> int:
+    """Double-submit records past their 15 minutes (`runperiodic`'s prune_request_records job):
+    they hold a plain manage token, so they must not outlive their purpose."""
+    now = now or timezone.now()
+    return BookingSubmission.objects.filter(expires_at__lt=now).delete()[0]
 
 
 def remembered_submission(submission: str, *, now=None) -> tuple[int, str] | None:

@@ -102,3 +102,39 @@ def test_runperiodic_anonymises(slot, now, settings):
     call_command("runperiodic", only=["anonymise_bookings"], stdout=out)
     expected = 1 if timezone.now() > slot.ends_at else 0
     assert f"anonymised={expected}" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_runperiodic_prunes_spent_rate_limit_counters_and_submission_records(slot, now):
+    """A submission record holds a plain manage token: it must not outlive its 15 minutes.
+    Spent rate-limit windows go too; anything still current stays."""
+    from datetime import UTC, datetime
+    from io import StringIO
+
+    from bookings.models import BookingSubmission, RateLimitCounter
+
+    booking = services.book_slot(
+        slot_id=slot.pk,
+        first_name="Bo",
+        phone="20123456",
+        channel="web",
+        now=now,
+        submission="a-double-click-guard-1",
+    )
+    assert BookingSubmission.objects.filter(booking=booking).exists()
+    real_now = datetime.now(tz=UTC)
+    RateLimitCounter.objects.create(key="spent", count=3, expires_at=real_now - timedelta(hours=1))
+    RateLimitCounter.objects.create(
+        key="current", count=1, expires_at=real_now + timedelta(hours=1)
+    )
+    fresh = BookingSubmission.objects.create(
+        key="still-fresh-submission",
+        booking=booking,
+        token="t",
+        expires_at=real_now + timedelta(minutes=5),
+    )
+    out = StringIO()
+    call_command("runperiodic", only=["prune_request_records"], stdout=out)
+    assert "rate_limit_counters=1, submissions=1" in out.getvalue()
+    assert list(RateLimitCounter.objects.values_list("key", flat=True)) == ["current"]
+    assert list(BookingSubmission.objects.all()) == [fresh]
