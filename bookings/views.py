@@ -253,6 +253,10 @@ def book(request, slot_id: int):
         "full": full,
         "other_times": others[:8] if problem else [],
         "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
+        # No choice to make (a video-only session, or a crisis action): say how they will meet.
+        "mode_label": MODE_LABELS.get(modes[0], "")
+        if modes == ["video"] or modes == ["phone"]
+        else "",
     }
     if full and not same_day_free:
         initial = {}

@@ -79,6 +79,7 @@ def test_the_booking_form_offers_only_video_during_the_crisis(client, to_video, 
     in_crisis = client.get(reverse("bookings:book", args=[slots_of(w.session_a, w.day2)[0].pk]))
     html = in_crisis.content.decode()
     assert 'value="in_person"' not in html
+    assert "<dt>Hvordan</dt><dd>Videoopkald</dd>" in html
     elsewhere = client.get(reverse("bookings:book", args=[slots_of(w.session_b, w.day2)[0].pk]))
     assert 'value="in_person"' in elsewhere.content.decode()
 
