@@ -9,8 +9,10 @@ told, and its slots and bookings stay.
 A time that leaves a date which stays (new times or slot length) would otherwise keep its
 citizens on a seat when nobody is there: each one is moved to the nearest time that day with a
 free seat and told, or, if that day is full, cancelled and told. Past times and sessions that
-became drop-in keep their bookings (people can simply come). A vanished slot that nobody points at
-any more is deleted; one that still has bookings for the record stays, closed to new ones."""
+became drop-in keep their bookings (people can simply come). An open waiting-list offer of a
+seat on such a time is withdrawn (the citizen waits again in their place) and the new times' free
+seats are offered. A vanished slot that nobody points at any more is deleted; one that still has
+bookings for the record stays, closed to new ones."""
 
 from collections import defaultdict
 from datetime import UTC, timedelta
@@ -34,6 +36,8 @@ from .models import (
     Occurrence,
     OccurrenceStatus,
     Slot,
+    WaitlistEntry,
+    WaitlistStatus,
 )
 from .services import (
     cancel_booking,
@@ -318,13 +322,12 @@ def _replan(replan, *, now, stats) -> None:
         stats["slots_updated"] += Slot.objects.filter(pk__in=pks).update(
             capacity=Greatest(Value(target), F("booked") + F("held"))
         )
-    # First, so that a slot whose citizens all moved away counts as unreferenced below.
-    _rehome(
-        [s for s in orphan_slots if s.occurrence_id in planned and s.starts_at > now],
-        planned=planned,
-        now=now,
-        stats=stats,
-    )
+    # First, so that a slot whose citizens all moved away or whose offer was withdrawn counts
+    # as unreferenced below. Offers before bookings: a JA that committed meanwhile is then a
+    # booking, which _rehome moves like any other.
+    future_orphans = [s for s in orphan_slots if s.occurrence_id in planned and s.starts_at > now]
+    grown |= _withdraw_offers(future_orphans, now=now, stats=stats)
+    _rehome(future_orphans, planned=planned, now=now, stats=stats)
     if orphan_slots:
         # A slot nobody ever booked can go. One still referenced (cancelled, attended or past
         # bookings, the record staff and statistics read; a drop-in's bookings; a seat held for
@@ -334,6 +337,11 @@ def _replan(replan, *, now, stats) -> None:
                 "slot_id", flat=True
             )
         )
+        # Read again: the figures from the start of the run predate the withdrawn offers.
+        held = dict(
+            Slot.objects.filter(pk__in=[s.pk for s in orphan_slots]).values_list("pk", "held")
+        )
+        orphan_slots = [s._replace(held=held.get(s.pk, 0)) for s in orphan_slots]
         deletable = [s.pk for s in orphan_slots if s.pk not in with_bookings and not s.held]
         if deletable:
             stats["slots_deleted"] += (
@@ -347,6 +355,39 @@ def _replan(replan, *, now, stats) -> None:
             stats["slots_kept_for_bookings"] += len(kept)
     for occurrence_id in grown:
         offer_freed_seats(occurrence=Occurrence(pk=occurrence_id), now=now)
+
+
+def _withdraw_offers(orphans, *, now, stats) -> set:
+    """Open waiting-list offers of a seat on a future slot that left the plan: that time no
+    longer exists, so a JA must not book it. The entry waits again in its old place in line
+    (the list is ordered by when they joined) and the held seat is released; an offer already
+    past its deadline expires, as expire_waitlist_offers would. Returns the occurrences whose
+    waiting list should be offered the new plan's seats."""
+    if not orphans:
+        return set()
+    offers = list(
+        WaitlistEntry.objects.filter(
+            offered_slot_id__in=[s.pk for s in orphans], status=WaitlistStatus.OFFERED
+        ).values_list("pk", "offered_slot_id", "occurrence_id", "offer_expires_at")
+    )
+    occurrences = set()
+    for pk, slot_id, occurrence_id, expires_at in offers:
+        if expires_at is not None and expires_at <= now:
+            change = {"status": WaitlistStatus.EXPIRED}
+        else:
+            change = {
+                "status": WaitlistStatus.WAITING,
+                "offered_slot": None,
+                "offer_expires_at": None,
+            }
+        # Conditional, so a JA or a leave that got there first keeps its outcome.
+        if WaitlistEntry.objects.filter(
+            pk=pk, status=WaitlistStatus.OFFERED, offered_slot_id=slot_id
+        ).update(updated_at=now, **change):
+            Slot.objects.filter(pk=slot_id, held__gt=0).update(held=F("held") - 1)
+            stats["waitlist_offers_withdrawn"] += 1
+            occurrences.add(occurrence_id)
+    return occurrences
 
 
 def _rehome(orphans, *, planned, now, stats) -> None:

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bookings import services
+from bookings.errors import NoWaitlistOffer
 from bookings.materialise import materialise_all, materialise_session, materialise_sessions
-from bookings.models import Booking, Occurrence, Slot
+from bookings.models import Booking, Occurrence, Slot, WaitlistEntry
 from bookings.selectors import bookable_slots
 from tests.factories import make_hotspot, make_organisation, make_session, weekly
 
@@ -174,6 +175,9 @@ def assert_counters_match_bookings(occurrence):
     for slot in Slot.objects.filter(occurrence=occurrence):
         active = slot.bookings.exclude(status="cancelled").count()
         assert slot.booked == active, slot
+        assert (
+            slot.held == WaitlistEntry.objects.filter(offered_slot=slot, status="offered").count()
+        )
         assert slot.booked + slot.held <= slot.capacity, slot
 
 
@@ -307,6 +311,98 @@ def test_the_waiting_list_is_not_offered_the_seat_on_a_vanished_time(
     entry.refresh_from_db()
     assert (entry.status, entry.offered_slot_id) == ("waiting", None)
     assert [m.to for m in sms_outbox] == [moved.phone]
+    assert not Slot.objects.filter(pk=old_slot_id).exists()
+    assert_counters_match_bookings(occurrence)
+
+
+def offer_the_ten_oclock_seat(session, now, *, also_free=()):
+    """The first date full, a phone waiting, then the 10:00 seat freed and offered to it. Its
+    citizen moves to next week, so no booking (not even a cancelled one) keeps the slot."""
+    occurrence, bookings, entry = fill_first_date(session, now)
+    next_week = Occurrence.objects.filter(session=session).order_by("date")[1]
+    services.move_booking(booking=bookings[time(10)], to_slot_id=slot_at(next_week, 10).pk, now=now)
+    for start in also_free:
+        services.cancel_booking(booking=bookings[start], now=now)
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+    assert timezone.localtime(entry.offered_slot.starts_at).time() == time(10)
+    return occurrence, bookings, entry
+
+
+def test_an_offer_of_a_vanished_time_is_withdrawn_and_the_phone_waits_again(
+    session, now, sms_outbox, django_capture_on_commit_callbacks
+):
+    occurrence, bookings, entry = offer_the_ten_oclock_seat(session, now)
+    old_slot_id = entry.offered_slot_id
+    republish(session, start_time=time(13, 0), end_time=time(14, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        stats = materialise_session(session, now=now)
+    assert stats["waitlist_offers_withdrawn"] == 1
+    # 10:30 and 11:00 to 13:00 and 13:30, 11:30 cancelled; next week 10:00 to 13:00.
+    assert (stats["bookings_moved"], stats["bookings_cancelled"]) == (3, 1)
+
+    # 13:00 and 13:30 go to the citizens who had a booking; nothing is left to offer.
+    entry.refresh_from_db()
+    assert (entry.status, entry.offered_slot_id, entry.offer_expires_at) == ("waiting", None, None)
+    assert entry.phone not in [m.to for m in sms_outbox]
+    assert not Slot.objects.filter(pk=old_slot_id).exists()
+    assert_counters_match_bookings(occurrence)
+    with pytest.raises(NoWaitlistOffer):
+        services.accept_waitlist_offer(phone=entry.phone, now=now)
+    assert not Booking.objects.filter(phone=entry.phone).exists()
+
+    sent = len(sms_outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        again = materialise_session(session, now=now)
+    assert not again.get("waitlist_offers_withdrawn") and not again.get("bookings_moved")
+    assert len(sms_outbox) == sent
+    entry.refresh_from_db()
+    assert entry.status == "waiting"
+
+
+def test_an_offer_of_a_vanished_time_becomes_an_offer_of_a_free_new_time(
+    session, now, sms_outbox, django_capture_on_commit_callbacks
+):
+    occurrence, bookings, entry = offer_the_ten_oclock_seat(
+        session, now, also_free=(time(11), time(11, 30))
+    )
+    old_slot_id = entry.offered_slot_id
+    republish(session, start_time=time(13, 0), end_time=time(14, 0))
+    with django_capture_on_commit_callbacks(execute=True):
+        stats = materialise_session(session, now=now)
+    assert stats["waitlist_offers_withdrawn"] == 1
+    assert stats["bookings_moved"] == 2  # 10:30 to 13:00, and next week's 10:00
+
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+    assert timezone.localtime(entry.offered_slot.starts_at).time() == time(13, 30)
+    assert not Slot.objects.filter(pk=old_slot_id).exists()
+    # 11:00 and 11:30 stay for their cancelled bookings, closed; only 13:30 was free.
+    assert local_times(occurrence) == [time(11), time(11, 30), time(13), time(13, 30)]
+    assert {slot_at(occurrence, 11).capacity, slot_at(occurrence, 11, 30).capacity} == {0}
+    assert_counters_match_bookings(occurrence)
+    [offer] = [m for m in sms_outbox if m.to == entry.phone]
+    assert offer.body.startswith("Der er en ledig plads:") and "kl. 13.30" in offer.body
+
+    sent = len(sms_outbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        materialise_session(session, now=now)
+    assert len(sms_outbox) == sent
+    booking = services.accept_waitlist_offer(phone=entry.phone, now=now)
+    assert booking.slot_id == entry.offered_slot_id
+    assert_counters_match_bookings(occurrence)
+
+
+def test_an_offer_past_its_deadline_on_a_vanished_time_expires(session, now):
+    occurrence, _bookings, entry = offer_the_ten_oclock_seat(
+        session, now, also_free=(time(11), time(11, 30))
+    )
+    old_slot_id = entry.offered_slot_id
+    later = entry.offer_expires_at + timedelta(minutes=1)  # the expiry job has not run yet
+    republish(session, start_time=time(13, 0), end_time=time(14, 0))
+    materialise_session(session, now=later)
+    entry.refresh_from_db()
+    assert entry.status == "expired"  # as the expiry job would have it: no second chance
     assert not Slot.objects.filter(pk=old_slot_id).exists()
     assert_counters_match_bookings(occurrence)
 
