@@ -257,6 +257,7 @@ def book_slot(
     language="da",
     now=None,
     slot=None,
+    modes=None,
     submission="",
 ) -> Booking:
     """Take one seat on a slot. A second identical submission raises AlreadyBooked carrying the
@@ -265,6 +266,7 @@ def book_slot(
     `slot`: optionally the Slot for `slot_id`, already loaded by the caller in this request with
     its occurrence, session and meeting service (the web view has it), so it is not read twice.
     Its counters are never trusted: seats are taken by the conditional UPDATE as always.
+    `modes`: optionally modes_for_slot(slot) as that caller already computed it for its form.
 
     `submission`: the web form's one-off id; recorded with the booking and its plain token in
     this transaction (BookingSubmission), so a double click's second request, which waits for
@@ -278,8 +280,10 @@ def book_slot(
     help_topic_id = _help_topic_id(help_topic)
     if slot is None or str(slot.pk) != str(slot_id):
         slot = _get_slot(slot_id)
+        modes = None  # any modes the caller passed were for another slot
     _check_bookable(slot, staff=channel == Channel.STAFF, now=now)
-    modes = modes_for_slot(slot, now=now)
+    if modes is None:
+        modes = modes_for_slot(slot, now=now)
     if mode == Mode.IN_PERSON and len(modes) == 1 and modes[0] != mode:
         # In person is everyone's default (an SMS "1", a staff booking); when a crisis action
         # allows only video or phone at this time, that is what the citizen is booked for.

@@ -187,6 +187,7 @@ def book(request, slot_id: int):
                     note=data.get("note", ""),
                     language=_language(),
                     slot=slot,
+                    modes=modes,
                     submission=submission,
                 )
             except AlreadyBooked as error:
