@@ -29,6 +29,25 @@ def book(slot, phone, *, channel="staff", mode="in_person", name="Bodil", now=NO
     )
 
 
+def start_to_video(w, *, starts_at, message, scope=(), now=None):
+    """A one-day "we meet by video" action, committed: the commit clears cached actions."""
+    from django.test import TestCase
+
+    from crisis import services
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.start_crisis_action(
+            organisation=w.org,
+            user=w.coordinator,
+            kind="to_video",
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(days=1),
+            message=message,
+            scope_page_ids=[page.pk for page in scope],
+            now=now,
+        )
+
+
 def slots_of(session, day):
     from bookings.models import Slot
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from crisis.models import CrisisAction
 
-from .conftest import book, slots_of
+from .conftest import book, slots_of, start_to_video
 
 pytestmark = pytest.mark.django_db
 
@@ -113,23 +113,11 @@ def test_ending_early_removes_the_banner(
     assert MESSAGE not in client.get(w.hotspot_a.url).content.decode()
 
 
-def test_the_banner_goes_when_the_period_is_over(
-    client, booked, monkeypatch, now, django_capture_on_commit_callbacks
-):
+def test_the_banner_goes_when_the_period_is_over(client, booked, monkeypatch, now):
     from django.utils import timezone
 
-    from crisis import services
-
     w = booked
-    with django_capture_on_commit_callbacks(execute=True):  # the commit clears cached actions
-        services.start_crisis_action(
-            organisation=w.org,
-            user=w.coordinator,
-            kind="to_video",
-            starts_at=now,
-            ends_at=now + timedelta(days=1),
-            message=MESSAGE,
-        )
+    start_to_video(w, starts_at=now, message=MESSAGE)
     monkeypatch.setattr(timezone, "now", lambda: now)
     assert MESSAGE in client.get(w.hotspot_b.url).content.decode()
     monkeypatch.setattr(timezone, "now", lambda: now + timedelta(days=1, seconds=1))
@@ -208,23 +196,10 @@ def test_preview_and_report_name_a_meeting_without_a_phone(
     assert "Bostøttesamtale" in detail.content.decode()
 
 
-def test_the_banner_shows_on_the_booking_pages_of_the_hotspot_in_crisis(
-    client, booked, freeze, django_capture_on_commit_callbacks
-):
+def test_the_banner_shows_on_the_booking_pages_of_the_hotspot_in_crisis(client, booked, freeze):
     """A citizen who books, or opens their booking, during the crisis must see it there too."""
-    from crisis import services
-
     w = booked
-    with django_capture_on_commit_callbacks(execute=True):
-        services.start_crisis_action(
-            organisation=w.org,
-            user=w.coordinator,
-            kind="to_video",
-            starts_at=freeze,
-            ends_at=freeze + timedelta(days=1),
-            scope_page_ids=[w.hotspot_a.pk],
-            message=MESSAGE,
-        )
+    start_to_video(w, starts_at=freeze, message=MESSAGE, scope=[w.hotspot_a])
     in_crisis = slots_of(w.session_a, w.day2)[1]
     elsewhere = slots_of(w.session_b, w.day2)[1]
     assert MESSAGE in client.get(reverse("bookings:book", args=[in_crisis.pk])).content.decode()

@@ -2,8 +2,6 @@
 for that way of meeting, by web, SMS or staff, and cannot switch back to meeting in person until
 the action ends. The action itself only switches the bookings that existed when it started."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 
@@ -11,28 +9,20 @@ from bookings import services
 from bookings.errors import ModeNotOffered
 from crisis import services as crisis
 
-from .conftest import book, slots_of
+from .conftest import book, slots_of, start_to_video
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def to_video(world, now, django_capture_on_commit_callbacks):
+def to_video(world, now):
     """Hovedbiblioteket (hotspot A) meets by video on day 2 only."""
     from django.utils import timezone
 
-    start = timezone.make_aware(timezone.datetime.combine(world.day2, timezone.datetime.min.time()))
-    with django_capture_on_commit_callbacks(execute=True):
-        world.action = crisis.start_crisis_action(
-            organisation=world.org,
-            user=world.coordinator,
-            kind="to_video",
-            starts_at=start,
-            ends_at=start + timedelta(days=1),
-            message="Vi mødes på video i dag.",
-            scope_page_ids=[world.hotspot_a.pk],
-            now=now,
-        )
+    day2 = timezone.make_aware(timezone.datetime.combine(world.day2, timezone.datetime.min.time()))
+    world.action = start_to_video(
+        world, starts_at=day2, message="Vi mødes på video i dag.", scope=[world.hotspot_a], now=now
+    )
     return world
 
 
