@@ -295,6 +295,10 @@ def _replan(replan, *, now, stats) -> None:
             slot = have.get(slot_start)
             if slot is None:
                 new_slots.append((occurrence_id, slot_start, slot_end, target, 0, 0))
+                if target:
+                    # New seats (often a coordinator lengthening a full day): the waiting
+                    # list hears first, once everyone on a vanished time is rehomed.
+                    grown.add(occurrence_id)
                 continue
             if slot.ends_at != slot_end:
                 Slot.objects.filter(pk=slot.pk).update(ends_at=slot_end)

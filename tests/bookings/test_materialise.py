@@ -315,6 +315,21 @@ def test_the_waiting_list_is_not_offered_the_seat_on_a_vanished_time(
     assert_counters_match_bookings(occurrence)
 
 
+def test_lengthening_a_full_day_offers_the_new_seats_to_the_waiting_list(
+    session, now, sms_outbox, django_capture_on_commit_callbacks
+):
+    occurrence, _bookings, entry = fill_first_date(session, now)
+    republish(session, end_time=time(12, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        materialise_session(session, now=now)
+    entry.refresh_from_db()
+    assert entry.status == "offered"
+    assert timezone.localtime(entry.offered_slot.starts_at).time() == time(12)
+    [offer] = [m for m in sms_outbox if m.to == entry.phone]
+    assert "kl. 12.00" in offer.body
+    assert_counters_match_bookings(occurrence)
+
+
 def offer_the_ten_oclock_seat(session, now, *, also_free=()):
     """The first date full, a phone waiting, then the 10:00 seat freed and offered to it. Its
     citizen moves to next week, so no booking (not even a cancelled one) keeps the slot."""
