@@ -1,49 +1,28 @@
 """The simulator in a real browser: the DEBUG-only public page (axe must find nothing) and the
 staff page in the Wagtail admin. Screenshots: tests/browser/screenshots/sms-*.png."""
 
-from pathlib import Path
-
 import pytest
 
+from tests.browser.support import check_axe, screenshot
 from tests.factories import make_organisation, make_staff_user
-
-from .conftest import make_bookable_session
+from tests.sms.conftest import make_bookable_session
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-SCREENSHOTS = Path(__file__).parent.parent / "browser" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
 
 @pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="en-GB"
-        )
-        yield context.new_page()
-        browser.close()
+def browser_page(browser):
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, locale="en-GB"
+    )
+    yield context.new_page()
+    context.close()
 
 
 def test_public_simulator_in_debug(live_server, settings, browser_page):
-    from axe_playwright_python.sync_playwright import Axe
-
     settings.DEBUG = True
     make_bookable_session(sms_code="4021")
     page = browser_page
@@ -55,10 +34,8 @@ def test_public_simulator_in_debug(live_server, settings, browser_page):
     page.get_by_label("Text message").fill("1")
     page.get_by_role("button", name="Send").click()
     page.get_by_text("Du er booket").wait_for()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "sms-simulator-public.png"), full_page=True)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    assert results.violations_count == 0, results.generate_report()
+    screenshot(page, "sms-simulator-public")
+    check_axe(page, "public SMS simulator")
 
 
 def test_staff_simulator_and_needs_person(live_server, browser_page):
@@ -80,11 +57,10 @@ def test_staff_simulator_and_needs_person(live_server, browser_page):
     page.get_by_text("A staff member will call you soon").or_(
         page.get_by_text("En medarbejder ringer dig op")
     ).first.wait_for()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "sms-simulator-admin.png"), full_page=True)
+    screenshot(page, "sms-simulator-admin")
     page.goto(f"{live_server.url}/admin/sms/needs-person/")
     assert "+4520304050" in page.content()
-    page.screenshot(path=str(SCREENSHOTS / "sms-needs-person.png"), full_page=True)
+    screenshot(page, "sms-needs-person")
     page.get_by_role("button", name="Mark as handled").click()
     assert "+4520304050" not in page.locator("main").inner_text()
     assert user.pk
