@@ -2,12 +2,10 @@
 default, PostgreSQL when DATABASE_URL points to one). Each thread has its own connection and
 transaction, as gunicorn workers would."""
 
-import threading
 from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
 
 from bookings import services
 from bookings.errors import SlotFull
@@ -15,6 +13,7 @@ from bookings.materialise import materialise_session
 from bookings.models import Booking, Slot
 from bookings.selectors import bookable_slots
 from tests.factories import make_hotspot, make_organisation, make_session
+from tests.threads import run_together
 
 pytestmark = [
     pytest.mark.concurrency,
@@ -26,36 +25,19 @@ ATTEMPTS = 50
 
 
 def race(slot_id, attempts=ATTEMPTS, phone_for=lambda n: f"+45201{n:05d}"):
-    barrier = threading.Barrier(attempts)
-    outcomes = Counter()
-    errors = []
-    lock = threading.Lock()
-
     def attempt(n):
-        try:
-            barrier.wait(timeout=30)
-            services.book_slot(
-                slot_id=slot_id, first_name=f"T{n}", phone=phone_for(n), channel="web", now=NOW
-            )
-            result = "booked"
-        except SlotFull as error:
-            result = "full"
-            assert error.code == "full"
-        except Exception as error:  # noqa: BLE001 - any other outcome is the failure we look for
-            result = "error"
-            with lock:
-                errors.append(repr(error))
-        finally:
-            connection.close()
-        with lock:
-            outcomes[result] += 1
+        def book():
+            try:
+                services.book_slot(
+                    slot_id=slot_id, first_name=f"T{n}", phone=phone_for(n), channel="web", now=NOW
+                )
+            except SlotFull as error:
+                return error.code  # what the citizen who lost is told
+            return "booked"
 
-    threads = [threading.Thread(target=attempt, args=(n,)) for n in range(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return outcomes, errors
+        return book
+
+    return run_together([attempt(n) for n in range(attempts)])
 
 
 @pytest.fixture
@@ -82,30 +64,17 @@ def test_the_same_phone_clicking_fifty_times_gets_one_booking(slot):
     from bookings.errors import AlreadyBooked
 
     Slot.objects.filter(pk=slot.pk).update(capacity=5)
-    barrier = threading.Barrier(10)
-    results = Counter()
-    lock = threading.Lock()
 
     def click():
         try:
-            barrier.wait(timeout=30)
             services.book_slot(
                 slot_id=slot.pk, first_name="Bo", phone="20123456", channel="web", now=NOW
             )
-            outcome = "booked"
         except AlreadyBooked:
-            outcome = "already"
-        except Exception as error:  # noqa: BLE001
-            outcome = repr(error)
-        finally:
-            connection.close()
-        with lock:
-            results[outcome] += 1
+            return "already"
+        return "booked"
 
-    threads = [threading.Thread(target=click) for _ in range(10)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    results, errors = run_together([click] * 10)
+    assert errors == []
     assert results == Counter(booked=1, already=9)
     assert Slot.objects.get(pk=slot.pk).booked == 1

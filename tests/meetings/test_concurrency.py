@@ -1,11 +1,10 @@
 """A caseworker can never have two meetings at the same time, even when citizens book
 overlapping times of two services at once (real threads; SQLite and PostgreSQL)."""
 
-import threading
 from itertools import combinations
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from bookings.errors import BookingError
 from bookings.models import Slot
@@ -13,6 +12,7 @@ from meetings import services
 from meetings.materialise import materialise_all_meetings
 from meetings.models import CaseworkerAvailability
 from tests.meetings.conftest import make_service, slot_of
+from tests.threads import run_together
 
 
 def _two_services(world, now):
@@ -47,36 +47,25 @@ def test_concurrent_overlapping_bookings_never_double_book(world, now):
         slot_of(world.service, world.anna, now, 1).pk,  # 9.45–10.30
     ]
     threads_per_slot = 4
-    barrier = threading.Barrier(len(targets) * threads_per_slot)
-    results, errors = [], []
 
     def attempt(n, slot_id):
-        try:
-            barrier.wait(timeout=30)
+        def book():
             booking = services.book_meeting(
-                slot_id=slot_id,
-                first_name=f"P{n}",
-                phone=f"+45203{n:05d}",
-                mode="video",
-                now=now,
+                slot_id=slot_id, first_name=f"P{n}", phone=f"+45203{n:05d}", mode="video", now=now
             )
-            results.append(booking.slot_id)
-        except BookingError:
-            pass
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(repr(error))
-        finally:
-            connection.close()
+            return booking.slot_id
 
-    threads = [
-        threading.Thread(target=attempt, args=(i * threads_per_slot + j, slot_id))
-        for i, slot_id in enumerate(targets)
-        for j in range(threads_per_slot)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+        return book
+
+    outcomes, errors = run_together(
+        [
+            attempt(i * threads_per_slot + j, slot_id)
+            for i, slot_id in enumerate(targets)
+            for j in range(threads_per_slot)
+        ],
+        expected=(BookingError,),
+    )
+    results = [slot_id for slot_id in outcomes.elements() if isinstance(slot_id, int)]
     assert not errors, errors
     assert results, "nobody got a meeting"
     booked = list(Slot.objects.filter(caseworker=world.anna, booked__gt=0))

@@ -2,15 +2,15 @@
 webhook in real threads: exactly `capacity` get a confirmation, everyone else is told the
 time is gone and offered other times."""
 
-import threading
+from collections import Counter
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from bookings.models import Booking
 from bookings.selectors import bookable_slots
 from sms.models import Direction, Message
+from tests.threads import run_together
 
 from .conftest import make_bookable_session
 from .test_webhooks import inbound_params, signed_post
@@ -37,29 +37,17 @@ def test_thirty_phones_race_for_the_last_seats():
         == 30
     )
 
-    barrier = threading.Barrier(len(PHONES))
-    errors = []
-
     def answer(n, phone):
-        try:
-            own_client = Client()
-            barrier.wait(timeout=30)
+        def send():
             response = signed_post(
-                own_client,
-                "/sms/twilio/inbound/",
-                inbound_params("1", sid=f"SMone{n}", sender=phone),
+                Client(), "/sms/twilio/inbound/", inbound_params("1", sid=f"SMone{n}", sender=phone)
             )
-            assert response.status_code == 200
-        except Exception as error:  # surfaced below, with the thread's own traceback text
-            errors.append(repr(error))
-        finally:
-            connection.close()
+            return response.status_code
 
-    threads = [threading.Thread(target=answer, args=(n, p)) for n, p in enumerate(PHONES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+        return send
+
+    statuses, errors = run_together([answer(n, p) for n, p in enumerate(PHONES)])
+    assert statuses == Counter({200: len(PHONES)})
     assert not errors, errors
 
     first_slot.refresh_from_db()
