@@ -49,6 +49,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import PRODUCTION_BENCH_SETTINGS  # noqa: E402
+
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DB", "dh_bench")
 DATABASE_URL = f"{PG}/{DB_NAME}"
@@ -68,23 +70,7 @@ SESSIONS = 8
 CSRF = "b" * 32
 
 SETTINGS_MODULE = "booking_bench_settings"
-SETTINGS_SOURCE = """
-from config.settings.production import *  # noqa: F403
-from config.settings.production import INSTALLED_APPS
-# Wagtail's database search backend needs this on PostgreSQL (system check postgres.E005).
-if "django.contrib.postgres" not in INSTALLED_APPS:
-    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
-# Plain static storage: the bench does not run collectstatic, pages only need the URLs.
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-SECURE_SSL_REDIRECT = False
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
-SECURE_HSTS_SECONDS = 0
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-"""
+SETTINGS_SOURCE = PRODUCTION_BENCH_SETTINGS
 
 
 def environment(settings_dir: str) -> dict:

@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import destroy_bench_database  # noqa: E402
+
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_DB = os.environ.get("BENCH_DB", "dh_crisis_bench")
 BOOKINGS = 10_000
@@ -288,7 +290,7 @@ def run_one() -> int:
         )
         return 0 if passed else 1
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        destroy_bench_database(connection, old_name)
 
 
 def main() -> int:

@@ -22,6 +22,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django  # noqa: E402
 
+from bench._common import destroy_bench_database  # noqa: E402
+
 django.setup()
 
 import recurrence  # noqa: E402
@@ -191,11 +193,7 @@ def main() -> None:
         print(f"ratio first run / baseline: {first_s / base_s:.2f}x")
         print("PASS" if first_s <= 5 else "FAIL: over 5 s")
     finally:
-        test_name = connection.settings_dict["NAME"]
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if connection.vendor == "sqlite":  # Django removes the database file, not its WAL
-            for suffix in ("-wal", "-shm"):
-                Path(f"{test_name}{suffix}").unlink(missing_ok=True)
+        destroy_bench_database(connection, old_name)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 
 import django  # noqa: E402
 
+from bench._common import destroy_bench_database  # noqa: E402
+
 django.setup()
 
 from django.db import connection, connections, transaction  # noqa: E402
@@ -165,11 +167,7 @@ def main():
         print("PASS: no overbooking, successes == rows" if ok else "FAIL")
     finally:
         connections.close_all()
-        test_name = connection.settings_dict["NAME"]
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        if connection.vendor == "sqlite":  # Django removes the database file, not its WAL
-            for suffix in ("-wal", "-shm"):
-                Path(f"{test_name}{suffix}").unlink(missing_ok=True)
+        destroy_bench_database(connection, old_name)
 
 
 if __name__ == "__main__":

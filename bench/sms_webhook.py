@@ -39,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._common import PRODUCTION_BENCH_SETTINGS  # noqa: E402
+
 PORT = int(os.environ.get("BENCH_PORT", "8103"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
@@ -51,22 +53,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 PATH = "/sms/twilio/inbound/"
 
 SETTINGS_MODULE = "sms_bench_settings"
-SETTINGS_SOURCE = """
-from config.settings.production import *  # noqa: F403
-from config.settings.production import DATABASES, INSTALLED_APPS
-# Wagtail's database search backend needs this on PostgreSQL (system check postgres.E005).
-if "postgresql" in DATABASES["default"]["ENGINE"] and "django.contrib.postgres" not in INSTALLED_APPS:
-    INSTALLED_APPS = [*INSTALLED_APPS, "django.contrib.postgres"]
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
-SECURE_SSL_REDIRECT = False
-SESSION_COOKIE_SECURE = False
-CSRF_COOKIE_SECURE = False
-SECURE_HSTS_SECONDS = 0
-LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
-"""
+SETTINGS_SOURCE = PRODUCTION_BENCH_SETTINGS
 
 
 def left() -> float:
