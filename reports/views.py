@@ -83,27 +83,11 @@ def dashboard(request):
         ],
         "channel_names": [n for n, _v in channel_series],
         "mode_names": [n for n, _v in mode_series],
-        "channel_chart": charts.stacked_bars(
-            chart_id="chart-channel",
-            title=_("Bookings per week by channel"),
-            description=_("%(n)s bookings in all: %(parts)s.")
-            % {
-                "n": stats.totals["bookings"],
-                "parts": ", ".join(f"{n} {sum(v)}" for n, v in channel_series),
-            },
-            labels=labels,
-            series=channel_series,
+        "channel_chart": _weekly_chart(
+            "chart-channel", _("Bookings per week by channel"), stats, labels, channel_series
         ),
-        "mode_chart": charts.stacked_bars(
-            chart_id="chart-mode",
-            title=_("Bookings per week by how they meet"),
-            description=_("%(n)s bookings in all: %(parts)s.")
-            % {
-                "n": stats.totals["bookings"],
-                "parts": ", ".join(f"{n} {sum(v)}" for n, v in mode_series),
-            },
-            labels=labels,
-            series=mode_series,
+        "mode_chart": _weekly_chart(
+            "chart-mode", _("Bookings per week by how they meet"), stats, labels, mode_series
         ),
         "cancel_mode_chart": _rate_chart(
             "chart-cancel-mode", _("Cancellation rate by how they meet"), stats.cancellation_by_mode
@@ -131,6 +115,22 @@ def dashboard(request):
         **filters,
     }
     return render(request, "pages/reports/dashboard.html", context)
+
+
+def _weekly_chart(chart_id, title, stats, labels, series):
+    """Bookings per week, stacked by channel or by mode, with the totals in words for screen
+    readers."""
+    return charts.stacked_bars(
+        chart_id=chart_id,
+        title=title,
+        description=_("%(n)s bookings in all: %(parts)s.")
+        % {
+            "n": stats.totals["bookings"],
+            "parts": ", ".join(f"{n} {sum(v)}" for n, v in series),
+        },
+        labels=labels,
+        series=series,
+    )
 
 
 def _rate_chart(chart_id, title, rates):
