@@ -1,0 +1,190 @@
+"""Helpers every engine write shares: input cleaning, the booking window, the modes a time
+allows, seat counting and the event record."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from .. import tokens
+from ..errors import (
+    BookingClosed,
+    BookingError,
+    BookingNotOpenYet,
+    InvalidBookingInput,
+    ModeNotOffered,
+    OccurrenceCancelled,
+)
+from ..models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    Mode,
+    Occurrence,
+    OccurrenceStatus,
+    Slot,
+)
+from ..validators import reject_cpr_number
+
+FIRST_NAME_MAX = 40
+NOTE_MAX = 200
+LANGUAGES = {"da", "en"}
+ACTIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+
+
+# --- small helpers -------------------------------------------------------------------------
+
+
+def _clean_text(value, *, max_length: int, field_label: str) -> str:
+    text = " ".join(str(value or "").split())
+    if len(text) > max_length:
+        raise InvalidBookingInput(
+            _("%(field)s can be at most %(n)s characters.")
+            % {"field": field_label, "n": max_length}
+        )
+    try:
+        reject_cpr_number(text)
+    except ValidationError as error:
+        raise InvalidBookingInput(error.messages[0]) from error
+    return text
+
+
+def _language(value: str) -> str:
+    value = (value or "da")[:2].lower()
+    return value if value in LANGUAGES else "da"
+
+
+def _help_topic_id(help_topic):
+    if help_topic in (None, ""):
+        return None
+    if hasattr(help_topic, "pk"):
+        return help_topic.pk
+    try:
+        return int(help_topic)
+    except (TypeError, ValueError) as error:
+        raise InvalidBookingInput(_("Please choose what you need help with.")) from error
+
+
+def _get_slot(slot_id) -> Slot:
+    try:
+        return Slot.objects.select_related(
+            "occurrence__session", "occurrence__meeting_service"
+        ).get(pk=slot_id)
+    except (Slot.DoesNotExist, ValueError, TypeError) as error:
+        raise InvalidBookingInput(
+            _("We could not find that time. It may have been moved. Please choose again.")
+        ) from error
+
+
+def _check_bookable(slot: Slot, *, staff: bool, now) -> None:
+    """The booking window: open `booking_opens_days` before, closed `booking_cutoff_minutes`
+    before the start. Staff may still book a citizen who phones in after the cut-off, and the
+    system may move one whose time left the schedule, but never into the past."""
+    occurrence = slot.occurrence
+    session = occurrence.source
+    if occurrence.status == OccurrenceStatus.CANCELLED or not session.live:
+        raise OccurrenceCancelled()
+    if slot.starts_at <= now:
+        raise BookingClosed()
+    if staff:
+        return
+    if now > slot.starts_at - timedelta(minutes=session.booking_cutoff_minutes):
+        raise BookingClosed()
+    if now < occurrence.starts_at - timedelta(days=session.booking_opens_days):
+        raise BookingNotOpenYet()
+
+
+def _modes(source, occurrence, starts_at=None, *, now=None) -> list[str]:
+    """The ways of meeting possible at this time. A crisis action (crisis app) that moves a
+    hotspot to video or phone allows only that mode while it runs, whatever the page offers."""
+    when = starts_at or (occurrence.starts_at if occurrence is not None else None)
+    if when is not None and getattr(source, "path", None):
+        from crisis.selectors import imposed_mode
+
+        imposed = imposed_mode(page_path=source.path, starts_at=when, now=now)
+        if imposed:
+            return [imposed]
+    # A caseworker meeting time may narrow its service's modes (no location: no in person).
+    if occurrence is not None and hasattr(source, "modes_for"):
+        return source.modes_for(occurrence)
+    return source.offered_modes
+
+
+def modes_for_slot(slot, *, now=None) -> list[str]:
+    """What the booking form, the SMS dialog and the manage page may offer for this slot."""
+    return _modes(slot.occurrence.source, slot.occurrence, slot.starts_at, now=now)
+
+
+def _check_mode(session, mode: str, occurrence=None, starts_at=None, *, now=None) -> None:
+    if mode not in Mode.values or mode not in _modes(session, occurrence, starts_at, now=now):
+        raise ModeNotOffered()
+
+
+def _existing_booking(phone: str, occurrence_id, *, exclude_pk=None) -> Booking | None:
+    if not phone:
+        return None
+    queryset = Booking.objects.filter(
+        phone=phone, status=BookingStatus.CONFIRMED, slot__occurrence_id=occurrence_id
+    )
+    if exclude_pk:
+        queryset = queryset.exclude(pk=exclude_pk)
+    # Almost always there is none: ask for the id alone (a cheap query on the busiest path) and
+    # load the whole booking only when there is one.
+    pk = queryset.values_list("pk", flat=True).first()
+    return None if pk is None else Booking.objects.select_related("slot").get(pk=pk)
+
+
+def _take_seat(slot_id, *, meeting=False) -> bool:
+    if meeting:
+        # A caseworker meeting slot: the database refuses it (exclusion constraint / trigger,
+        # migration 0003_meetings) when the caseworker already has an overlapping booked
+        # meeting. For the citizen that time is simply taken. The savepoint keeps the outer
+        # transaction usable on PostgreSQL.
+        try:
+            with transaction.atomic():
+                return _take_seat(slot_id)
+        except IntegrityError:
+            return False
+    return bool(
+        Slot.objects.filter(pk=slot_id, capacity__gt=F("booked") + F("held")).update(
+            booked=F("booked") + 1
+        )
+    )
+
+
+def _release_seat(slot_id) -> None:
+    Slot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
+
+
+def _occurrence_still_scheduled(occurrence_id) -> bool:
+    # Read after the slot's row lock is held, so a cancellation that committed while we waited
+    # for the lock is seen (READ COMMITTED takes a fresh snapshot per statement).
+    return Occurrence.objects.filter(pk=occurrence_id, status=OccurrenceStatus.SCHEDULED).exists()
+
+
+REFERENCE_ATTEMPTS = 5
+
+
+def _unique_reference() -> str:
+    for _attempt in range(20):
+        reference = tokens.new_reference()
+        if not Booking.objects.filter(reference=reference).exists():
+            return reference
+    raise BookingError()  # 31**6 references: only reachable if the generator is broken
+
+
+def _record(booking: Booking, kind: str, *, actor: str, now, from_mode="", to_mode="") -> None:
+    BookingEvent.objects.create(
+        booking=booking, kind=kind, actor=actor, at=now, from_mode=from_mode, to_mode=to_mode
+    )
+
+
+def _refetch(booking: Booking) -> Booking:
+    return Booking.objects.select_related(
+        "slot__occurrence__session", "slot__occurrence__meeting_service", "help_topic"
+    ).get(pk=booking.pk)
+
+
+# --- booking -------------------------------------------------------------------------------
