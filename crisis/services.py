@@ -323,7 +323,7 @@ def dispatch_crisis_messages(*, action_id: int) -> int:
     """Hand every queued text of the action to the SMS outbox worker, which sends at the
     provider's pace with its usual retries. Anything this misses (a crash half-way) the
     outbox's periodic job re-enqueues."""
-    from sms.services import _enqueue_send
+    from sms.services.outbox import _enqueue_send
 
     action = CrisisAction.objects.filter(pk=action_id).first()
     if action is None or action.applied_at is None:

@@ -1,7 +1,7 @@
 """The SMS dialog as a pure function: (state, text, now) -> (new state, reply, actions).
 
 It knows keywords, offers and languages, and nothing about the database: everything it needs
-to look up or change goes through the `world` port it is given (sms.services.DatabaseWorld in
+to look up or change goes through the `world` port it is given (sms.services.world.DatabaseWorld in
 production, a fake in tests). The state is a plain JSON dict stored per phone.
 
 Keywords follow DESIGN §5. CANCEL and STOP are never booking actions: carriers treat them as
