@@ -34,9 +34,6 @@ LANGUAGES = {"da", "en"}
 ACTIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
 
 
-# --- small helpers -------------------------------------------------------------------------
-
-
 def _clean_text(value, *, max_length: int, field_label: str) -> str:
     text = " ".join(str(value or "").split())
     if len(text) > max_length:
@@ -185,6 +182,3 @@ def _refetch(booking: Booking) -> Booking:
     return Booking.objects.select_related(
         "slot__occurrence__session", "slot__occurrence__meeting_service", "help_topic"
     ).get(pk=booking.pk)
-
-
-# --- booking -------------------------------------------------------------------------------

@@ -347,6 +347,3 @@ def mark_attendance(*, booking: Booking, attended: bool, actor=Actor.STAFF, now=
         from_mode=booking.mode,
     )
     return booking
-
-
-# --- cancelling a whole occurrence ---------------------------------------------------------

@@ -129,6 +129,3 @@ def recompute_capacity(*, occurrence: Occurrence, volunteers: int | None = None,
     # Let the next materialisation look at this date again rather than trust its stored plan.
     Occurrence.objects.filter(pk=occurrence.pk).update(slot_plan="")
     offer_freed_seats(occurrence=occurrence, now=now)
-
-
-# --- waiting list --------------------------------------------------------------------------

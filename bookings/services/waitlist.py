@@ -231,6 +231,3 @@ def expire_waitlist_offers(*, now=None) -> int:
     ):
         offer_freed_seats(occurrence=occurrence, now=now)
     return expired
-
-
-# --- retention -----------------------------------------------------------------------------

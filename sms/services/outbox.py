@@ -63,9 +63,6 @@ def is_opted_out(phone: str) -> bool:
     return OptOut.objects.filter(phone=phone).exists()
 
 
-# --- outbox --------------------------------------------------------------------------------
-
-
 def _tasks_share_the_database() -> bool:
     from ..tasks import send_message
 
@@ -308,9 +305,6 @@ def requeue_due_messages(*, now=None) -> dict:
     for message_id in inbound_ids:
         _enqueue_process(message_id)
     return {"requeued": len(due_ids), "reclaimed": reclaimed, "inbound": len(inbound_ids)}
-
-
-# --- inbound -------------------------------------------------------------------------------
 
 
 def _enqueue_process(message_id: int, *, raise_errors=False) -> None:

@@ -16,8 +16,6 @@ from .outbox import (
     queue_sms,
 )
 
-# --- reminders -----------------------------------------------------------------------------
-
 
 def reminder_times(starts_at, *, now=None) -> dict[str, datetime]:
     """When each reminder for a meeting starting at `starts_at` is due."""
