@@ -3,17 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from . import views
+from .admin_urls import urlpatterns as admin_urlpatterns
 from .selectors import coordinated_organisations
-
-admin_urlpatterns = [
-    path("", views.index, name="index"),
-    path("new/", views.new, name="new"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/progress.json", views.progress, name="progress"),
-    path("<int:pk>/call-list/", views.call_list_print, name="call_list"),
-    path("<int:pk>/end/", views.end, name="end"),
-]
 
 
 @hooks.register("register_admin_urls")

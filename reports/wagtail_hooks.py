@@ -5,12 +5,7 @@ from wagtail.admin.menu import MenuItem
 
 from hotspots.tenancy import organisations_for_user
 
-from . import views
-
-admin_urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("statistics.csv", views.export_csv, name="csv"),
-]
+from .admin_urls import urlpatterns as admin_urlpatterns
 
 
 @hooks.register("register_admin_urls")

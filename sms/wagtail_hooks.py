@@ -1,18 +1,12 @@
-"""The SMS channel in the Wagtail admin: the list of texts a person must answer, the message log
-(with the history of a booking or a phone) and the simulator."""
+"""Registration only: the SMS menu (texts a person must answer, the message log, the simulator)
+and its staff URLs (views in admin_views.py)."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
-from . import admin_views
-
-admin_urlpatterns = [
-    path("needs-person/", admin_views.needs_person, name="needs_person"),
-    path("messages/", admin_views.message_log, name="messages"),
-    path("simulator/", admin_views.simulator, name="simulator"),
-]
+from .admin_urls import urlpatterns as admin_urlpatterns
 
 
 @hooks.register("register_admin_urls")

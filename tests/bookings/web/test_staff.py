@@ -51,7 +51,7 @@ def day_of(booking):
 
 
 def list_url(booking):
-    return f"{reverse('bookings_staff:index')}?from={day_of(booking)}&days=1"
+    return f"{reverse('bookings_admin:index')}?from={day_of(booking)}&days=1"
 
 
 @pytest.mark.parametrize("role", ["editors_group", "coordinators_group", "caseworkers_group"])
@@ -65,7 +65,7 @@ def test_list_shows_only_own_organisation(tenants, role):
 
 
 def test_list_of_the_upcoming_week_by_default(tenants):
-    html = staff_client(tenants["org_a"]).get(reverse("bookings_staff:index")).content.decode()
+    html = staff_client(tenants["org_a"]).get(reverse("bookings_admin:index")).content.decode()
     assert "Anna" in html and "Bent" not in html
 
 
@@ -75,7 +75,7 @@ def test_menu_item_only_for_staff_of_an_organisation(tenants):
     from tests.factories import get_user_model
 
     html = staff_client(tenants["org_a"]).get(reverse("wagtailadmin_home")).content.decode()
-    assert reverse("bookings_staff:index") in html
+    assert reverse("bookings_admin:index") in html
 
     outsider = get_user_model().objects.create_user(username="outsider", password="x")
     outsider.user_permissions.add(
@@ -84,28 +84,28 @@ def test_menu_item_only_for_staff_of_an_organisation(tenants):
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(outsider)
     assert (
-        reverse("bookings_staff:index")
+        reverse("bookings_admin:index")
         not in client.get(reverse("wagtailadmin_home")).content.decode()
     )
-    assert client.get(reverse("bookings_staff:index")).status_code == 404
+    assert client.get(reverse("bookings_admin:index")).status_code == 404
 
 
 def test_anonymous_users_are_sent_to_the_login(tenants):
-    response = Client().get(reverse("bookings_staff:index"))
+    response = Client().get(reverse("bookings_admin:index"))
     assert response.status_code == 302 and "login" in response["Location"]
 
 
 def test_mark_attendance_own_booking_only(tenants):
     client = staff_client(tenants["org_a"])
     a, b = tenants["a"], tenants["b"]
-    url_b = reverse("bookings_staff:mark_attendance", args=[b.pk])
+    url_b = reverse("bookings_admin:mark_attendance", args=[b.pk])
     assert client.post(url_b, {"attended": "1"}).status_code == 404
     b.refresh_from_db()
     assert b.status == "confirmed"
-    assert client.get(reverse("bookings_staff:mark_attendance", args=[a.pk])).status_code == 405
+    assert client.get(reverse("bookings_admin:mark_attendance", args=[a.pk])).status_code == 405
 
     response = client.post(
-        reverse("bookings_staff:mark_attendance", args=[a.pk]),
+        reverse("bookings_admin:mark_attendance", args=[a.pk]),
         {"attended": "0", "next": list_url(a)},
     )
     assert response.status_code == 302
@@ -128,7 +128,7 @@ def test_mark_attendance_on_the_day(tenants):
     ).delete()
     Occurrence.objects.filter(pk=occurrence.pk).update(date=timezone.localdate())
     client = staff_client(tenants["org_a"])
-    client.post(reverse("bookings_staff:mark_attendance", args=[a.pk]), {"attended": "1"})
+    client.post(reverse("bookings_admin:mark_attendance", args=[a.pk]), {"attended": "1"})
     a.refresh_from_db()
     assert a.status == "attended"
 
@@ -137,28 +137,28 @@ def test_redirect_after_marking_stays_on_this_site(tenants):
     a = tenants["a"]
     client = staff_client(tenants["org_a"])
     response = client.post(
-        reverse("bookings_staff:mark_attendance", args=[a.pk]),
+        reverse("bookings_admin:mark_attendance", args=[a.pk]),
         {"attended": "1", "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("bookings_staff:index")
+    assert response["Location"] == reverse("bookings_admin:index")
 
 
 def test_cancel_own_booking_only(tenants):
     client = staff_client(tenants["org_a"])
-    assert client.post(reverse("bookings_staff:cancel", args=[tenants["b"].pk])).status_code == 404
+    assert client.post(reverse("bookings_admin:cancel", args=[tenants["b"].pk])).status_code == 404
     assert Booking.objects.get(pk=tenants["b"].pk).status == "confirmed"
-    client.post(reverse("bookings_staff:cancel", args=[tenants["a"].pk]))
+    client.post(reverse("bookings_admin:cancel", args=[tenants["a"].pk]))
     a = Booking.objects.get(pk=tenants["a"].pk)
     assert (a.status, a.cancelled_by) == ("cancelled", "staff")
 
 
 def test_book_on_behalf_own_slots_only(tenants, topic):
     client = staff_client(tenants["org_a"])
-    choose = client.get(reverse("bookings_staff:choose_slot")).content.decode()
-    assert reverse("bookings_staff:book", args=[tenants["slot_a"].pk]) in choose
-    assert reverse("bookings_staff:book", args=[tenants["slot_b"].pk]) not in choose
+    choose = client.get(reverse("bookings_admin:choose_slot")).content.decode()
+    assert reverse("bookings_admin:book", args=[tenants["slot_a"].pk]) in choose
+    assert reverse("bookings_admin:book", args=[tenants["slot_b"].pk]) not in choose
 
-    url_b = reverse("bookings_staff:book", args=[tenants["slot_b"].pk])
+    url_b = reverse("bookings_admin:book", args=[tenants["slot_b"].pk])
     assert client.get(url_b).status_code == 404
     data = {
         "first_name": "Carl",
@@ -170,7 +170,7 @@ def test_book_on_behalf_own_slots_only(tenants, topic):
     assert client.post(url_b, data).status_code == 404
     assert not Booking.objects.filter(first_name="Carl").exists()
 
-    url_a = reverse("bookings_staff:book", args=[tenants["slot_a"].pk])
+    url_a = reverse("bookings_admin:book", args=[tenants["slot_a"].pk])
     assert client.get(url_a).status_code == 200
     response = client.post(url_a, {**data, "help_topic": topic.pk})
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -184,7 +184,7 @@ def test_book_on_behalf_own_slots_only(tenants, topic):
 
 def test_book_on_behalf_without_a_phone_and_refuses_cpr(tenants):
     client = staff_client(tenants["org_a"])
-    url = reverse("bookings_staff:book", args=[tenants["slot_a"].pk])
+    url = reverse("bookings_admin:book", args=[tenants["slot_a"].pk])
     base = {"first_name": "Dora", "phone": "", "help_topic": "", "language": "da"}
     response = client.post(url, {**base, "note": "cpr 010190-1234"})
     assert response.status_code == 200 and "CPR" in response.content.decode()
@@ -197,7 +197,7 @@ def test_day_list_export_own_organisation_only(tenants, kind):
     a, b = tenants["a"], tenants["b"]
     client = staff_client(tenants["org_a"])
     for booking in (a, b):
-        response = client.get(reverse(f"bookings_staff:{kind}", args=[day_of(booking)]))
+        response = client.get(reverse(f"bookings_admin:{kind}", args=[day_of(booking)]))
         assert response.status_code == 200
         body = response.content.decode("utf-8-sig")
         if booking is a:
@@ -206,7 +206,7 @@ def test_day_list_export_own_organisation_only(tenants, kind):
         assert "Bent" not in body and "20 22 22 22" not in body
     # Asking for another organisation's id in the filter does not widen the scope.
     response = client.get(
-        reverse(f"bookings_staff:{kind}", args=[day_of(b)]) + f"?organisation={tenants['org_b'].pk}"
+        reverse(f"bookings_admin:{kind}", args=[day_of(b)]) + f"?organisation={tenants['org_b'].pk}"
     )
     assert "Bent" not in response.content.decode("utf-8-sig")
 
@@ -215,7 +215,7 @@ def test_csv_is_safe_for_spreadsheets(tenants):
     a = tenants["a"]
     Booking.objects.filter(pk=a.pk).update(first_name="=HYPERLINK(1)")
     client = staff_client(tenants["org_a"])
-    body = client.get(reverse("bookings_staff:day_csv", args=[day_of(a)])).content.decode(
+    body = client.get(reverse("bookings_admin:day_csv", args=[day_of(a)])).content.decode(
         "utf-8-sig"
     )
     assert "'=HYPERLINK(1)" in body
@@ -224,8 +224,8 @@ def test_csv_is_safe_for_spreadsheets(tenants):
 
 def test_bad_dates_are_404_not_errors(tenants):
     client = staff_client(tenants["org_a"])
-    assert client.get(reverse("bookings_staff:day_csv", args=["not-a-date"])).status_code == 404
-    assert client.get(reverse("bookings_staff:index") + "?from=nope&days=x").status_code == 200
+    assert client.get(reverse("bookings_admin:day_csv", args=["not-a-date"])).status_code == 404
+    assert client.get(reverse("bookings_admin:index") + "?from=nope&days=x").status_code == 200
 
 
 def test_superuser_sees_every_organisation(tenants):
