@@ -1,5 +1,6 @@
 """RFC 5545 calendars of a hotspot's upcoming sessions, for phones and shared calendars."""
 
+from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -31,3 +32,12 @@ def hotspot_calendar_ics(hotspot, *, base_url: str) -> bytes:
     # events without it.
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def calendar_response(request, hotspot) -> HttpResponse:
+    response = HttpResponse(
+        hotspot_calendar_ics(hotspot, base_url=request.build_absolute_uri("/")),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'inline; filename="{hotspot.slug}.ics"'
+    return response

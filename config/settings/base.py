@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "crisis",
     "reports",
     "meetings",
+    "demo",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

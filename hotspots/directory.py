@@ -1,8 +1,9 @@
-from django.http import HttpResponse
+"""The directory page's context: the filter form read from the query string, and the search.
+Bad input never fails the page: the choices that were not understood are named and left out."""
+
 from django.utils.translation import gettext as _
 
 from . import selectors
-from .calendar import hotspot_calendar_ics
 from .forms import DirectoryFilterForm
 from .models import HelpTopic, Language
 
@@ -44,12 +45,3 @@ def directory_context(request, *, home) -> dict:
         or filters.open_now,
         "query_without_page": query_without_page.urlencode(),
     }
-
-
-def hotspot_calendar(request, hotspot) -> HttpResponse:
-    response = HttpResponse(
-        hotspot_calendar_ics(hotspot, base_url=request.build_absolute_uri("/")),
-        content_type="text/calendar; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'inline; filename="{hotspot.slug}.ics"'
-    return response

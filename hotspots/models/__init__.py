@@ -1,0 +1,53 @@
+"""The CMS side of Digihjælp: the page tree is the tenancy.
+
+HomePage (the directory) → OrganisationPage (the tenant) → HotspotPage (a place) →
+SessionPage (a recurring IT-café session)."""
+
+from .base import (
+    CopyFormWithoutAlias,
+)
+from .home import (
+    HomePage,
+)
+from .hotspot import (
+    HotspotKind,
+    HotspotPage,
+    MobileStop,
+    OpeningHours,
+    Weekday,
+    free_sms_code,
+)
+from .organisation import (
+    OrganisationKind,
+    OrganisationPage,
+)
+from .session import (
+    BookingKind,
+    CapacityRule,
+    SessionPage,
+    sms_public_number,
+)
+from .snippets import (
+    HelpTopic,
+    Language,
+)
+
+__all__ = [
+    "BookingKind",
+    "CapacityRule",
+    "CopyFormWithoutAlias",
+    "HelpTopic",
+    "HomePage",
+    "HotspotKind",
+    "HotspotPage",
+    "KnownAncestorsMixin",
+    "Language",
+    "MobileStop",
+    "OpeningHours",
+    "OrganisationKind",
+    "OrganisationPage",
+    "SessionPage",
+    "Weekday",
+    "free_sms_code",
+    "sms_public_number",
+]
