@@ -65,6 +65,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 # The booking bench compares with pgbench (postgresql-client) and drives HTTP with wrk, both C
 # clients from Debian; it falls back to Python threads when wrk cannot be installed.

@@ -98,6 +98,11 @@ class Occurrence(models.Model):
         return self.session if self.session_id else self.meeting_service
 
     @property
+    def source_kind(self) -> str:
+        """ "session" or "meeting_service": the key apps register their handlers under."""
+        return "session" if self.session_id else "meeting_service"
+
+    @property
     def is_cancelled(self) -> bool:
         return self.status == OccurrenceStatus.CANCELLED
 

@@ -18,15 +18,16 @@ from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar, Event
 from wagtail.models import Page
 
+from config.languages import citizen_language
 from hotspots.models import BookingKind, HelpTopic
 
-from . import selectors, services
+from . import registry, selectors, services
 from .errors import AlreadyBooked, BookingClosed, BookingError, SlotFull
 from .forms import MODE_LABELS, BookingForm, ModeForm, MoveForm, WaitlistForm
 from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
@@ -35,10 +36,6 @@ from .ratelimit import rate_limited
 # How many fresh manage tokens the booking browser keeps in its cookie (confirmation pages).
 REMEMBERED_TOKENS = 5
 SUBMISSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-
-def _language() -> str:
-    return "en" if (translation.get_language() or "da").startswith("en") else "da"
 
 
 def _session_and_hotspot(slot_or_occurrence):
@@ -185,7 +182,7 @@ def book(request, slot_id: int):
                     mode=form.cleaned_mode(),
                     help_topic=data.get("help_topic"),
                     note=data.get("note", ""),
-                    language=_language(),
+                    language=citizen_language(),
                     slot=slot,
                     modes=modes,
                     submission=submission,
@@ -296,7 +293,7 @@ def waitlist(request, occurrence_id: int):
                     phone=form.cleaned_data["phone"],
                     first_name=form.cleaned_data["first_name"],
                     channel="web",
-                    language=_language(),
+                    language=citizen_language(),
                 )
             except BookingError as error:
                 problem = error.message
@@ -365,12 +362,11 @@ def manage(request, token: str):
     if not_found:
         return not_found
     _show_crisis_banner_for(request, booking.slot.occurrence.source)
-    if booking.slot.occurrence.meeting_service_id:
+    source_view = registry.manage_view_for(booking.slot.occurrence.source_kind)
+    if source_view is not None:
         # A caseworker meeting: same link, its own page (mode switch with the meeting's
-        # cut-off, join link, where or how to meet).
-        from meetings.views import manage as manage_meeting
-
-        return manage_meeting(request, token, booking)
+        # cut-off, join link, where or how to meet), registered by the meetings app.
+        return source_view(request, token, booking)
     now = timezone.now()
     context = _booking_context(booking, token, now=now)
     session = context["session"]

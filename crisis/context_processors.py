@@ -6,15 +6,13 @@ form, confirmation or manage page stands for. Other pages get no banner."""
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-BANNER_CACHE_SECONDS = 30
+from .policy import cached_active_actions
 
 
 def _banners_for(request) -> list[str]:
     path = getattr(request, "crisis_page_path", None)
     if not path:
         return []
-    from .selectors import cached_active_actions
-
     now = timezone.now()
     banners = cached_active_actions(now)
     messages = []

@@ -7,7 +7,6 @@ from datetime import datetime
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -222,56 +221,3 @@ def call_list(action: CrisisAction) -> list[dict]:
             {"reason": "no_phone", "label": _("No mobile number"), "phone": "", "booking": booking}
         )
     return rows
-
-
-def active_banners(now) -> list[dict]:
-    """One query: actions whose banner shows now. Cached briefly by the context processor, and
-    read by the booking engine for the meeting mode an action imposes (imposed_mode)."""
-    return [
-        {
-            "paths": a["scope_paths"],
-            "message": a["message"],
-            "kind": a["kind"],
-            "starts_at": a["starts_at"],
-            "ends_at": a["ends_at"],
-        }
-        for a in CrisisAction.objects.filter(
-            status__in=["pending", "active"], ends_at__gt=now
-        ).values("scope_paths", "message", "kind", "starts_at", "ends_at")
-    ]
-
-
-def cached_active_actions(now) -> list[dict]:
-    """active_banners through the cache (BANNER_CACHE_SECONDS); starting or ending an action
-    clears it on commit, so a shared cache (Redis, the database) sees the change at once."""
-    from django.core.cache import cache
-
-    from .context_processors import BANNER_CACHE_SECONDS
-    from .services import BANNER_CACHE_KEY
-
-    actions = cache.get(BANNER_CACHE_KEY)
-    if actions is None:
-        actions = active_banners(now)
-        cache.set(BANNER_CACHE_KEY, actions, BANNER_CACHE_SECONDS)
-    return actions
-
-
-def imposed_mode(*, page_path: str, starts_at: datetime, now=None) -> str | None:
-    """The meeting mode ("video" or "phone") a running crisis action imposes on a time of the
-    page at `page_path` (a session or a caseworker's service), or None. The action switched the
-    bookings that existed when it started; this keeps a booking made afterwards, by web, SMS or
-    staff, from promising a meeting in person that will not happen."""
-    from .services import TARGET_MODE
-
-    now = now or timezone.now()
-    for action in cached_active_actions(now):
-        mode = TARGET_MODE.get(action.get("kind"))
-        if (
-            mode
-            and action.get("starts_at")
-            and action["starts_at"] <= starts_at < action["ends_at"]
-            and action["ends_at"] > now
-            and any(page_path.startswith(path) for path in action["paths"])
-        ):
-            return mode
-    return None

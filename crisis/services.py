@@ -12,7 +12,6 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -37,24 +36,19 @@ from sms.models import Direction, Message, OptOut, Status
 
 from . import selectors
 from .models import CrisisAction, CrisisKind, CrisisStatus
+from .policy import TARGET_MODE, forget_banners
 
 logger = logging.getLogger(__name__)
 
-BANNER_CACHE_KEY = "crisis:banners"
 MESSAGE_MAX = 612  # four GSM-7 segments: longer than that stops being a text message
 CHUNK = 2000  # primary keys per UPDATE: far below SQLite's variable limit
 ACTIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
-TARGET_MODE = {CrisisKind.TO_VIDEO: Mode.VIDEO, CrisisKind.TO_PHONE: Mode.PHONE}
 
 
 class CrisisError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def forget_banners() -> None:
-    cache.delete(BANNER_CACHE_KEY)
 
 
 def _chunks(items, size=CHUNK):

@@ -8,7 +8,9 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from . import signals  # noqa: F401
+        from . import handlers, signals  # noqa: F401
+
+        handlers.register()
 
         post_migrate.connect(_ensure_sqlite_overlap_triggers, sender=self)
 

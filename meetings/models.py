@@ -19,11 +19,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-MODE_FIELDS = (
-    ("in_person", "offers_in_person"),
-    ("video", "offers_video"),
-    ("phone", "offers_phone"),
-)
+from hotspots.models import BookingRules
+from hotspots.models.booking_rules import MODE_FIELDS, WEEK_IN_MINUTES
 
 
 def caseworkers_of(organisation):
@@ -96,11 +93,10 @@ class MeetingServiceForm(WagtailAdminPageForm):
             self.fields["caseworkers"].queryset = caseworkers_of(organisation)
 
 
-class MeetingServicePage(Page):
+class MeetingServicePage(BookingRules, Page):
     """A kind of meeting citizens can book with a caseworker, e.g. "Samtale med jobcentret".
-
-    The booking engine reads the same field names as on SessionPage (offers_*, booking_opens_days,
-    booking_cutoff_minutes) through Occurrence.source, so one set of rules covers both."""
+    Its booking rules are SessionPage's (hotspots.models.BookingRules), read by the engine
+    through Occurrence.source."""
 
     description = RichTextField(
         _("description"), blank=True, features=["bold", "italic", "link", "ul"]
@@ -110,23 +106,14 @@ class MeetingServicePage(Page):
         default=45,
         validators=[MinValueValidator(10), MaxValueValidator(240)],
     )
-    offers_in_person = models.BooleanField(_("in person"), default=True)
+    # The engine's rules come from BookingRules; a caseworker meets by video and phone as well
+    # unless the service says otherwise, and bookings close two hours before.
     offers_video = models.BooleanField(_("video"), default=True)
     offers_phone = models.BooleanField(_("phone"), default=True)
-    booking_opens_days = models.PositiveSmallIntegerField(
-        _("booking opens (days before)"),
-        default=28,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
-    )
     booking_cutoff_minutes = models.PositiveSmallIntegerField(
         _("booking closes (minutes before the start)"),
         default=120,
-        validators=[MaxValueValidator(7 * 24 * 60)],
-    )
-    mode_change_cutoff_minutes = models.PositiveSmallIntegerField(
-        _("citizens can change how to meet until (minutes before the start)"),
-        default=60,
-        validators=[MaxValueValidator(7 * 24 * 60)],
+        validators=[MaxValueValidator(WEEK_IN_MINUTES)],
     )
     locations = ParentalManyToManyField(
         MeetingLocation, blank=True, related_name="services", verbose_name=_("locations")
@@ -171,20 +158,12 @@ class MeetingServicePage(Page):
 
     def clean(self):
         super().clean()
-        if not (self.offers_in_person or self.offers_video or self.offers_phone):
-            raise ValidationError({"offers_in_person": _("Choose at least one way to meet.")})
-
-    @property
-    def offered_modes(self) -> list[str]:
-        return [mode for mode, field in MODE_FIELDS if getattr(self, field)]
+        if errors := self.rule_errors():
+            raise ValidationError(errors)
 
     @property
     def organisation(self):
         return self.get_parent().specific
-
-    # The booking engine and SMS code ask a source for its hotspot (place name, other times);
-    # a meeting has no hotspot — its place is the availability's location.
-    hotspot = None
 
     def modes_for(self, occurrence) -> list[str]:
         """Modes a concrete meeting time offers: the service's, narrowed by the caseworker's

@@ -118,10 +118,13 @@ def cancel_meeting(*, booking, actor=Actor.CITIZEN, user=None, now=None):
 
 
 def notify_caseworker(booking, event: str, **context) -> None:
-    """Called by bookings.notifications for every meeting event. Changes the citizen made
+    """Registered with the booking engine (meetings.handlers) for every booking event; acts on
+    caseworker meetings only. Changes the citizen made
     (mode, cancellation, a move) reach the caseworker by SMS when they gave a number; the day
     view shows the latest change either way (from BookingEvent)."""
     if event not in ("mode_switched", "cancelled", "moved", "confirmed"):
+        return
+    if not booking.slot.occurrence.meeting_service_id:
         return
     caseworker = booking.slot.occurrence.caseworker
     profile = getattr(caseworker, "caseworker_profile", None) if caseworker else None

@@ -15,7 +15,7 @@ from bookings import selectors as booking_selectors
 from bookings.errors import AlreadyBooked, BookingError
 from bookings.models import BookingStatus, Slot
 from bookings.ratelimit import rate_limited
-from bookings.views import _language
+from config.languages import citizen_language
 
 from . import selectors, services
 from .forms import MEETING_MODE_LABELS, MeetingBookingForm, MeetingModeForm
@@ -64,7 +64,7 @@ def book(request, slot_id: int):
                     first_name=form.cleaned_data["first_name"],
                     phone=form.cleaned_data["phone"],
                     mode=form.cleaned_data["mode"],
-                    language=_language(),
+                    language=citizen_language(),
                 )
             except AlreadyBooked as error:
                 problem = _("You already have this time. We sent you an SMS with the details.")

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class SmsConfig(AppConfig):
     name = "sms"
     verbose_name = _("SMS")
+
+    def ready(self):
+        from bookings import registry
+
+        from .notifications import text_the_citizen, text_the_waitlist_offer
+
+        registry.on_booking_event("sms", text_the_citizen)
+        registry.on_waitlist_offer("sms", text_the_waitlist_offer)

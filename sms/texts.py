@@ -7,7 +7,7 @@ hotspot name cannot push a reminder into three UCS-2 segments."""
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from . import gsm
+from . import gsm, registry
 
 PLACE_MAX = 28
 REF_MAX = 6
@@ -200,12 +200,11 @@ def booking_message(booking, event: str, **context) -> str:
     reminder_day_before, reminder_before_start."""
     language = language_of(getattr(booking, "language", "da"))
     slot = context.get("slot") or booking.slot
-    if getattr(slot.occurrence, "meeting_service_id", None):
+    render_for_source = registry.booking_texts_for(slot.occurrence.source_kind)
+    if render_for_source is not None:
         # Caseworker meetings carry what their mode needs (address, join link, "we call you"):
-        # their texts live in the meetings app.
-        from meetings.texts import meeting_message
-
-        return meeting_message(booking, event, **context)
+        # the meetings app writes their texts (sms.registry).
+        return render_for_source(booking, event, **context)
     values = {
         "place": shorten(context.get("place") or place_of_slot(slot), PLACE_MAX),
         "when": when(slot.starts_at, language),

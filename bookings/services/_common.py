@@ -6,9 +6,10 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import tokens
+from .. import registry, tokens
 from ..errors import (
     BookingClosed,
     BookingError,
@@ -94,19 +95,17 @@ def _check_bookable(slot: Slot, *, staff: bool, now) -> None:
 
 
 def _modes(source, occurrence, starts_at=None, *, now=None) -> list[str]:
-    """The ways of meeting possible at this time. A crisis action (crisis app) that moves a
-    hotspot to video or phone allows only that mode while it runs, whatever the page offers."""
+    """The ways of meeting possible at this time: what the session or meeting service offers
+    (a caseworker's meeting time may narrow it: no location, no meeting in person), narrowed by
+    any policy an app registered with the engine (a crisis action closes in-person help)."""
+    modes = source.modes_for(occurrence)
     when = starts_at or (occurrence.starts_at if occurrence is not None else None)
-    if when is not None and getattr(source, "path", None):
-        from crisis.selectors import imposed_mode
-
-        imposed = imposed_mode(page_path=source.path, starts_at=when, now=now)
-        if imposed:
-            return [imposed]
-    # A caseworker meeting time may narrow its service's modes (no location: no in person).
-    if occurrence is not None and hasattr(source, "modes_for"):
-        return source.modes_for(occurrence)
-    return source.offered_modes
+    if when is None:
+        return modes
+    allowed, _reason = registry.restrict_modes(
+        modes, source=source, starts_at=when, now=now or timezone.now()
+    )
+    return allowed
 
 
 def modes_for_slot(slot, *, now=None) -> list[str]:

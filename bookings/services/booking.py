@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import notifications, tokens
+from .. import registry, tokens
 from ..errors import (
     AlreadyBooked,
     BookingClosed,
@@ -55,7 +55,7 @@ def book_slot(
     first_name,
     phone,
     channel,
-    mode=Mode.IN_PERSON,
+    mode=None,
     help_topic=None,
     note="",
     language="da",
@@ -88,10 +88,11 @@ def book_slot(
     _check_bookable(slot, staff=channel == Channel.STAFF, now=now)
     if modes is None:
         modes = modes_for_slot(slot, now=now)
-    if mode == Mode.IN_PERSON and len(modes) == 1 and modes[0] != mode:
-        # In person is everyone's default (an SMS "1", a staff booking); when a crisis action
-        # allows only video or phone at this time, that is what the citizen is booked for.
-        mode = modes[0]
+    if mode is None:
+        # No choice of their own (an SMS "1"): the first way the time offers, which is in
+        # person unless the session has none, or a policy (a crisis action) put its preferred
+        # way first.
+        mode = modes[0] if modes else Mode.IN_PERSON
     if mode not in Mode.values or mode not in modes:
         raise ModeNotOffered()
 
@@ -147,7 +148,7 @@ def book_slot(
     # No re-read: `slot` already carries its occurrence and session (one query fewer on the
     # busiest path); only its counters are stale, and nothing after this reads them.
     booking.manage_token = token
-    notifications.notify_booking_event(booking, "confirmed")
+    registry.booking_event(booking, "confirmed")
     return booking
 
 
@@ -214,7 +215,7 @@ def cancel_booking(
     _release_seat(booking.slot_id)
     booking = _refetch(booking)
     _record(booking, EventKind.CANCELLED, actor=actor, now=now, from_mode=booking.mode)
-    notifications.notify_booking_event(booking, notify_as)
+    registry.booking_event(booking, notify_as)
     if reoffer:
         offer_freed_seats(occurrence=booking.slot.occurrence, now=now)
     return booking
@@ -284,7 +285,7 @@ def move_booking(
         from_mode=previous_mode,
         to_mode=new_mode,
     )
-    notifications.notify_booking_event(booking, "moved", from_slot=source)
+    registry.booking_event(booking, "moved", from_slot=source)
     if reoffer and source.starts_at > now:
         offer_freed_seats(occurrence=source.occurrence, now=now)
     return booking
@@ -305,8 +306,8 @@ def switch_mode(*, booking: Booking, mode, actor=Actor.CITIZEN, now=None) -> Boo
         return booking
     if slot.starts_at <= now:
         raise BookingClosed()
-    # Meetings have their own cut-off for changing mode (MeetingServicePage).
-    cutoff = getattr(session, "mode_change_cutoff_minutes", session.booking_cutoff_minutes)
+    # Each source sets its own cut-off for changing mode (BookingRules).
+    cutoff = session.mode_change_cutoff_minutes
     if actor == Actor.CITIZEN and now > slot.starts_at - timedelta(minutes=cutoff):
         raise BookingClosed()
     previous = booking.mode
@@ -319,7 +320,7 @@ def switch_mode(*, booking: Booking, mode, actor=Actor.CITIZEN, now=None) -> Boo
     _record(
         booking, EventKind.MODE_SWITCHED, actor=actor, now=now, from_mode=previous, to_mode=mode
     )
-    notifications.notify_booking_event(booking, "mode_switched", from_mode=previous)
+    registry.booking_event(booking, "mode_switched", from_mode=previous)
     return booking
 
 

@@ -1,12 +1,11 @@
 """A whole session date: cancelling it, and the capacity its volunteers give it."""
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from .. import notifications
+from .. import registry
 from ..models import (
     Actor,
     Booking,
@@ -67,7 +66,7 @@ def cancel_occurrence(
     _recount_slots(occurrence.pk)
     for booking in bookings:
         booking.status = BookingStatus.CANCELLED
-        notifications.notify_booking_event(booking, "session_cancelled", reason=reason)
+        registry.booking_event(booking, "session_cancelled", reason=reason)
     return len(bookings)
 
 
@@ -90,21 +89,8 @@ def _recount_slots(occurrence_id) -> None:
 
 
 def volunteer_counts(occurrence_ids) -> dict[int, int]:
-    """Volunteers on shift per occurrence, once the volunteers app has a Shift model with an
-    `occurrence` foreign key (shifts with a `status` of dropped/cancelled do not count)."""
-    try:
-        shift_model = apps.get_model("volunteers", "Shift")
-    except LookupError:
-        return {}
-    queryset = shift_model.objects.filter(occurrence_id__in=list(occurrence_ids))
-    field_names = {f.name for f in shift_model._meta.get_fields()}
-    if "status" in field_names:
-        queryset = queryset.exclude(status__in=["dropped", "cancelled"])
-    return dict(
-        queryset.values_list("occurrence_id")
-        .annotate(n=Count("pk"))
-        .values_list("occurrence_id", "n")
-    )
+    """Helpers on shift per occurrence, as the apps that know them (volunteers) count them."""
+    return registry.helpers_on_shift(list(occurrence_ids))
 
 
 def target_capacity(session, *, volunteers: int = 0) -> int:

@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import notifications, tokens
+from .. import registry, tokens
 from ..errors import (
     AlreadyBooked,
     BookingClosed,
@@ -153,7 +153,7 @@ def offer_freed_seats(*, occurrence: Occurrence, now=None) -> int:
             entry.status = WaitlistStatus.OFFERED
             entry.offered_slot = slot
             entry.offer_expires_at = expires
-            notifications.notify_waitlist_offer(entry)
+            registry.waitlist_offer(entry)
             offers += 1
         if not waiting:
             break
@@ -205,7 +205,7 @@ def accept_waitlist_offer(*, phone, now=None) -> Booking:
     _record(booking, EventKind.BOOKED, actor=Actor.CITIZEN, now=now, to_mode=booking.mode)
     booking = _refetch(booking)
     booking.manage_token = token
-    notifications.notify_booking_event(booking, "confirmed")
+    registry.booking_event(booking, "confirmed")
     return booking
 
 

@@ -6,6 +6,7 @@ SessionPage (a recurring IT-café session)."""
 from .base import (
     CopyFormWithoutAlias,
 )
+from .booking_rules import BookingRules
 from .home import (
     HomePage,
 )
@@ -33,6 +34,7 @@ from .snippets import (
 )
 
 __all__ = [
+    "BookingRules",
     "BookingKind",
     "CapacityRule",
     "CopyFormWithoutAlias",

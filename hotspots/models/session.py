@@ -19,6 +19,7 @@ from .base import (
     CopyFormWithoutAlias,
     KnownAncestorsMixin,
 )
+from .booking_rules import BookingRules
 from .hotspot import (
     HotspotPage,
 )
@@ -34,7 +35,7 @@ class BookingKind(models.TextChoices):
     DROP_IN = "drop_in", _("Drop in, no booking")
 
 
-class SessionPage(KnownAncestorsMixin, Page):
+class SessionPage(KnownAncestorsMixin, BookingRules, Page):
     """A recurring help session at a hotspot, e.g. the IT café every Tuesday 10–12."""
 
     description = models.CharField(
@@ -84,19 +85,6 @@ class SessionPage(KnownAncestorsMixin, Page):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("Used when the number follows the volunteers on shift."),
     )
-    offers_in_person = models.BooleanField(_("in person"), default=True)
-    offers_video = models.BooleanField(_("video"), default=False)
-    offers_phone = models.BooleanField(_("phone"), default=False)
-    booking_opens_days = models.PositiveSmallIntegerField(
-        _("booking opens (days before)"),
-        default=28,
-        validators=[MinValueValidator(1), MaxValueValidator(120)],
-    )
-    booking_cutoff_minutes = models.PositiveSmallIntegerField(
-        _("booking closes (minutes before the start)"),
-        default=60,
-        validators=[MaxValueValidator(7 * 24 * 60)],
-    )
     what_to_bring = models.CharField(
         _("what to bring"),
         max_length=255,
@@ -122,6 +110,7 @@ class SessionPage(KnownAncestorsMixin, Page):
                 FieldRowPanel(
                     [FieldPanel("booking_opens_days"), FieldPanel("booking_cutoff_minutes")]
                 ),
+                FieldPanel("mode_change_cutoff_minutes"),
             ],
             heading=_("Booking"),
         ),
@@ -165,8 +154,7 @@ class SessionPage(KnownAncestorsMixin, Page):
             errors["end_time"] = _("The session must end after it starts.")
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             errors["ends_on"] = _("The last date cannot be before the first date.")
-        if not (self.offers_in_person or self.offers_video or self.offers_phone):
-            errors["offers_in_person"] = _("Choose at least one way to take part.")
+        errors.update(self.rule_errors())
         if self.recurrence is None or not (self.recurrence.rrules or self.recurrence.rdates):
             errors["recurrence"] = _("Add at least one rule or date.")
         if errors:
@@ -199,15 +187,6 @@ class SessionPage(KnownAncestorsMixin, Page):
         from recurrence import serialize
 
         return serialize(self.recurrence) if self.recurrence else ""
-
-    @property
-    def offered_modes(self) -> list[str]:
-        modes = [
-            ("in_person", self.offers_in_person),
-            ("video", self.offers_video),
-            ("phone", self.offers_phone),
-        ]
-        return [name for name, offered in modes if offered]
 
     def dates_between(self, first: date, last: date) -> list[date]:
         return schedule.occurrence_dates(

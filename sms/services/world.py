@@ -1,6 +1,6 @@
 """The dialog's port onto the booking engine, for one phone."""
 
-from .. import dialog, texts
+from .. import dialog, registry, texts
 from .outbox import (
     is_opted_out,
     record_opt_out,
@@ -70,8 +70,8 @@ class DatabaseWorld:
         from bookings.models import Slot
 
         slot = Slot.objects.select_related("occurrence__session").filter(pk=slot_id).first()
-        if slot is not None and slot.occurrence.meeting_service_id:
-            return self._meeting_offers(slot, exclude=(slot_id, *exclude))
+        if slot is not None and slot.occurrence.source_kind != "session":
+            return self._source_offers(slot, exclude=(slot_id, *exclude))
         hotspots = [slot.occurrence.session.hotspot] if slot else None
         return [
             self._offer(s)
@@ -80,17 +80,14 @@ class DatabaseWorld:
             )
         ]
 
-    def _meeting_offers(self, slot, *, exclude=()) -> list[dialog.Offer]:
-        # Caseworker meetings (meetings app) have no hotspot: other free times of the same
-        # meeting service instead.
-        from meetings.selectors import bookable_meeting_slots
-
-        slots = bookable_meeting_slots(
-            service=slot.occurrence.meeting_service,
-            now=self.now,
-            limit=dialog.MAX_OFFERS + len(exclude),
-        )
-        return [self._offer(s) for s in slots if s.pk not in set(exclude)][: dialog.MAX_OFFERS]
+    def _source_offers(self, slot, *, exclude=()) -> list[dialog.Offer]:
+        """Other free times of the same source, for sources with no hotspot (a caseworker's
+        meeting service), as the app that owns them finds them (sms.registry)."""
+        find = registry.alternatives_for(slot.occurrence.source_kind)
+        if find is None:
+            return []
+        slots = find(slot, now=self.now, limit=dialog.MAX_OFFERS, exclude=set(exclude))
+        return [self._offer(s) for s in slots][: dialog.MAX_OFFERS]
 
     def _failure(self, error) -> dialog.Outcome:
         from bookings.errors import AlreadyBooked
@@ -137,8 +134,6 @@ class DatabaseWorld:
             # "1 VIDEO" to a meeting invitation (meetings app) where that time has no video.
             names = ", ".join(texts.mode_name(m, language) for m in modes)
             return dialog.Outcome("mode_not_offered", {"modes": names})
-        if mode is None:
-            mode = "in_person" if "in_person" in modes or not modes else modes[0]
         try:
             booking = book_slot(
                 slot_id=slot_id,
@@ -173,8 +168,8 @@ class DatabaseWorld:
         booking = self._next_booking()
         if booking is None:
             return dialog.Outcome("no_booking")
-        if booking.slot.occurrence.meeting_service_id:
-            offers = self._meeting_offers(booking.slot, exclude=(booking.slot_id,))
+        if booking.slot.occurrence.source_kind != "session":
+            offers = self._source_offers(booking.slot, exclude=(booking.slot_id,))
             return dialog.Outcome(data={"offers": offers})
         hotspot = booking.slot.occurrence.session.hotspot
         slots = self._slots(hotspots=[hotspot], limit=limit, exclude=(booking.slot_id,))
@@ -266,12 +261,11 @@ class DatabaseWorld:
     def accept_waitlist_offer(self) -> dialog.Outcome:
         from bookings.errors import BookingError, NoWaitlistOffer
         from bookings.services import accept_waitlist_offer
-        from volunteers.services import accept_callout
 
-        # Volunteers answer JA to a shift call-out ("Kan du tage tirsdag kl. 10? Svar JA"). That
-        # comes first; accept_callout texts its own reply and returns None when this number has
-        # no call-out to answer, so citizens' JA for a waiting-list seat is unchanged.
-        if accept_callout(phone=self.phone, now=self.now) is not None:
+        # JA answers more than a waiting-list offer: a volunteer accepting a shift call-out
+        # ("Kan du tage tirsdag kl. 10? Svar JA") is asked first (sms.registry); a handler that
+        # takes the JA texts its own reply, so citizens' JA for a seat is unchanged.
+        if registry.handle_yes(phone=self.phone, now=self.now):
             return dialog.Outcome(data={"notified": True})
 
         try:

@@ -61,15 +61,19 @@ def test_switching_back_to_in_person_is_refused_until_the_action_ends(
     assert switched.mode == "in_person"
 
 
-def test_the_booking_form_offers_only_video_during_the_crisis(client, to_video, now, monkeypatch):
+def test_the_booking_form_offers_only_remote_help_during_the_crisis(
+    client, to_video, now, monkeypatch
+):
     from django.utils import timezone
 
     monkeypatch.setattr(timezone, "now", lambda: now)
     w = to_video
     in_crisis = client.get(reverse("bookings:book", args=[slots_of(w.session_a, w.day2)[0].pk]))
     html = in_crisis.content.decode()
+    # The session offers video and phone: both stay open, video first; no meeting in person.
     assert 'value="in_person"' not in html
-    assert "<dt>Hvordan</dt><dd>Videoopkald</dd>" in html
+    assert 'value="video"' in html and 'value="phone"' in html
+    assert html.index('value="video"') < html.index('value="phone"')
     elsewhere = client.get(reverse("bookings:book", args=[slots_of(w.session_b, w.day2)[0].pk]))
     assert 'value="in_person"' in elsewhere.content.decode()
 

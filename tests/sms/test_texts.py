@@ -21,7 +21,8 @@ TOKEN = "A" * 22  # 128 bits, urlsafe base64
 def fake_booking(language, mode="in_person"):
     hotspot = SimpleNamespace(title=LONGEST_PLACE)
     session = SimpleNamespace(get_parent=lambda: hotspot, hotspot=hotspot)
-    slot = SimpleNamespace(starts_at=START, occurrence=SimpleNamespace(session=session))
+    occurrence = SimpleNamespace(session=session, source_kind="session")
+    slot = SimpleNamespace(starts_at=START, occurrence=occurrence)
     return SimpleNamespace(
         slot=slot, language=language, mode=mode, reference=LONGEST_REF, manage_token=TOKEN
     )

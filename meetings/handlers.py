@@ -1,0 +1,35 @@
+"""What the meetings app registers with the engine and the SMS channel (MeetingsConfig.ready):
+the caseworker is told of changes, a video meeting gets its room before the SMS with its link
+is written, meeting bookings have their own manage page and SMS texts, and "that time was
+taken" offers other times of the same service."""
+
+from bookings import registry as engine
+from sms import registry as channel
+
+
+def ensure_video_room(booking, event: str, **context) -> None:
+    if event in ("confirmed", "moved", "mode_switched") and booking.is_confirmed:
+        from .services import room_for_booking
+
+        room_for_booking(booking)
+
+
+def other_times_of_the_service(slot, *, now, limit, exclude):
+    from .selectors import bookable_meeting_slots
+
+    slots = bookable_meeting_slots(
+        service=slot.occurrence.meeting_service, now=now, limit=limit + len(exclude)
+    )
+    return [s for s in slots if s.pk not in exclude][:limit]
+
+
+def register() -> None:
+    from .services import notify_caseworker
+    from .texts import meeting_message
+    from .views import manage
+
+    engine.on_booking_event("meetings.video_room", ensure_video_room, stage="prepare")
+    engine.on_booking_event("meetings.caseworker", notify_caseworker)
+    engine.add_manage_view("meeting_service", manage)
+    channel.add_booking_texts("meeting_service", meeting_message)
+    channel.add_alternatives("meeting_service", other_times_of_the_service)

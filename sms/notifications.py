@@ -1,0 +1,28 @@
+"""The SMS channel's part in every booking change: the citizen gets a text, queued in the same
+transaction as the change and sent only if it commits. Registered with the booking engine
+(bookings.registry) by SmsConfig.ready()."""
+
+from .services import queue_sms
+from .texts import booking_message, waitlist_offer_message
+
+
+def text_the_citizen(booking, event: str, **context) -> None:
+    """event: confirmed, cancelled, moved, mode_switched, session_cancelled."""
+    if not booking.phone:
+        return  # booked by staff for someone without a mobile: staff tell them in person
+    # A slot loaded by the booking view carries its hotspot's title: no page-tree query here.
+    place = getattr(booking.slot, "hotspot_title", None)
+    if place and "place" not in context and "slot" not in context:
+        context["place"] = place
+    queue_sms(
+        to=booking.phone,
+        body=booking_message(booking, event, **context),
+        purpose=f"booking_{event}",
+        booking=booking,
+    )
+
+
+def text_the_waitlist_offer(entry) -> None:
+    if not entry.phone:
+        return
+    queue_sms(to=entry.phone, body=waitlist_offer_message(entry), purpose="waitlist_offer")
