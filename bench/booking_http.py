@@ -92,7 +92,7 @@ def environment(settings_dir: str) -> dict:
             "BOOKING_RATE_LIMIT_BOOK": "100000000/600",
             # Citizens come from many addresses: each bench request says which one, as a proxy
             # would, so the counters spread over many cache rows as they do in real life.
-            "RATELIMIT_IP_HEADER": "HTTP_X_FORWARDED_FOR",
+            "TRUSTED_PROXY_COUNT": "1",
             "LOG_LEVEL": "WARNING",
         }
     )

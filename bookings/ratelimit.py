@@ -1,8 +1,13 @@
-"""A small per-client-IP rate limit on Django's cache, for the citizen booking endpoints.
+"""The site's one rate limiter: fixed-window counters per scope and key (a client address, a
+phone number), with budgets in settings.RATE_LIMITS.
 
 Booking POSTs and manage-token look-ups are the two things a script would hammer: the first to
-fill a session with fake bookings, the second to guess tokens. A fixed window counter is
-enough for both. By default it lives in its own small table (RateLimitCounter): one UPSERT per
+fill a session with fake bookings, the second to guess tokens. Only failed look-ups (unknown
+tokens) count, so a library's shared Wi-Fi full of citizens opening their own links is never
+locked out. Volunteer login codes are limited per address and per phone number through the same
+`spend()`. The client address comes from config.client_address (trusted proxies only).
+
+A fixed window counter is enough for all of them. By default it lives in its own small table (RateLimitCounter): one UPSERT per
 request, shared by every worker and node, no extra service. Django's database cache would cost
 a read, a COUNT(*) of the whole cache table and a write (about 6 statements with BEGIN/COMMIT)
 on the busiest request of the site. Settings.RATELIMIT_STORE = "cache" uses Django's cache
@@ -19,7 +24,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.shortcuts import render
 
+from config.client_address import client_address
+
 from .models import RateLimitCounter
+
+# Answers that mean "no booking or meeting has this token": the look-ups a guesser makes.
+FAILED_LOOKUP_STATUS = 404
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -28,36 +38,29 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(seconds or 60)
 
 
-def client_ip(request) -> str:
-    """The client's address. Behind a proxy, settings.RATELIMIT_IP_HEADER names the header the
-    proxy sets (its first address is the client); without it a client could spoof the header."""
-    header = getattr(settings, "RATELIMIT_IP_HEADER", "")
-    if header:
-        forwarded = request.META.get(header, "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_for(scope: str) -> tuple[int, int]:
-    rates = getattr(settings, "BOOKING_RATE_LIMITS", {})
-    return parse_rate(rates.get(scope, "60/60"))
+    return parse_rate(settings.RATE_LIMITS[scope])
 
 
-def is_allowed(request, scope: str) -> bool:
-    """Count this request against the client's budget for `scope`; False once it is spent."""
+def spend(scope: str, key: str, *, now: float | None = None) -> bool:
+    """Count one try by `key` against `scope`'s budget; False once the budget is spent."""
     if not getattr(settings, "RATELIMIT_ENABLED", True):
         return True
     limit, window = _rate_for(scope)
-    bucket = int(time.time() // window)
-    # Hash the address so the cache never holds a readable IP (it is personal data).
-    ip_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()[:24]
-    key = f"rl:{scope}:{ip_hash}:{bucket}"
+    bucket = int((time.time() if now is None else now) // window)
+    # Hash the key so no table or cache holds a readable address or phone (personal data).
+    key_hash = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:24]
+    counter_key = f"rl:{scope}:{key_hash}:{bucket}"
     if getattr(settings, "RATELIMIT_STORE", "database") == "cache":
-        count = _count_in_cache(key, window)
+        count = _count_in_cache(counter_key, window)
     else:
-        count = _count_in_database(key, expires=(bucket + 1) * window)
+        count = _count_in_database(counter_key, expires=(bucket + 1) * window)
     return count <= limit
+
+
+def is_allowed(request, scope: str) -> bool:
+    """Count this request against its client address's budget for `scope`."""
+    return spend(scope, client_address(request))
 
 
 def _count_in_database(key: str, *, expires: int) -> int:
@@ -119,3 +122,18 @@ def rate_limited(scope: str, *, methods: tuple[str, ...] = ("POST",)):
         return wrapper
 
     return decorator
+
+
+def limit_failed_lookups(view):
+    """Decorator for views found by a token in the URL (manage links, video join links): every
+    method is limited, but only answers that found nothing count, and a known token is always
+    served. A guesser's unknown tokens get 429 once the address's "lookup" budget is spent."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == FAILED_LOOKUP_STATUS and not is_allowed(request, "lookup"):
+            return too_many_requests(request, retry_after=_rate_for("lookup")[1])
+        return response
+
+    return wrapper

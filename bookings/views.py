@@ -31,7 +31,7 @@ from . import registry, selectors, services
 from .errors import AlreadyBooked, BookingClosed, BookingError, SlotFull
 from .forms import MODE_LABELS, BookingForm, ModeForm, MoveForm, WaitlistForm
 from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
-from .ratelimit import rate_limited
+from .ratelimit import limit_failed_lookups, rate_limited
 
 # How many fresh manage tokens the booking browser keeps in its cookie (confirmation pages).
 REMEMBERED_TOKENS = 5
@@ -356,7 +356,7 @@ def _booking_context(booking, token: str, *, now=None) -> dict:
 
 
 @require_GET
-@rate_limited("lookup", methods=("GET",))
+@limit_failed_lookups
 def manage(request, token: str):
     booking, not_found = _booking_or_kind_404(request, token)
     if not_found:
@@ -397,7 +397,7 @@ def _change(request, token: str, action) -> HttpResponse:
 
 
 @require_POST
-@rate_limited("lookup")
+@limit_failed_lookups
 def cancel(request, token: str):
     def do_cancel(booking):
         services.cancel_booking(booking=booking, actor="citizen")
@@ -407,7 +407,7 @@ def cancel(request, token: str):
 
 
 @require_POST
-@rate_limited("lookup")
+@limit_failed_lookups
 def move(request, token: str):
     def do_move(booking):
         session = booking.slot.occurrence.session
@@ -424,7 +424,7 @@ def move(request, token: str):
 
 
 @require_POST
-@rate_limited("lookup")
+@limit_failed_lookups
 def switch_mode(request, token: str):
     def do_switch(booking):
         form = ModeForm(request.POST, modes=services.modes_for_slot(booking.slot))
@@ -439,7 +439,7 @@ def switch_mode(request, token: str):
 
 
 @require_GET
-@rate_limited("lookup", methods=("GET",))
+@limit_failed_lookups
 def calendar_file(request, token: str):
     booking, not_found = _booking_or_kind_404(request, token)
     if not_found:

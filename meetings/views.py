@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bookings import selectors as booking_selectors
 from bookings.errors import AlreadyBooked, BookingError
 from bookings.models import BookingStatus, Slot
-from bookings.ratelimit import rate_limited
+from bookings.ratelimit import limit_failed_lookups, rate_limited
 from config.languages import citizen_language
 
 from . import selectors, services
@@ -136,7 +136,7 @@ def manage(request, token: str, booking):
 
 
 @require_POST
-@rate_limited("lookup")
+@limit_failed_lookups
 def switch_mode(request, token: str):
     booking = booking_selectors.booking_for_token(token)
     if booking is None or not booking.slot.occurrence.meeting_service_id:
@@ -172,7 +172,7 @@ def _room_state(room, now):
     return "open"
 
 
-@rate_limited("lookup", methods=("GET",))
+@limit_failed_lookups
 def join(request, token: str):
     """Plain steps, a camera/microphone check, a phone fallback; the way in only opens in the
     meeting's window. GET never changes anything; going in is a POST."""

@@ -8,6 +8,7 @@ import csv
 import functools
 
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,9 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings.forms import MODE_LABELS
-from bookings.ratelimit import client_ip
+from config.client_address import client_address
+from config.login_protection import LOCKED_OUT_MESSAGE
 
 from . import selectors, services
+from .auth import PHONE_CREDENTIAL
 from .errors import (
     AlreadyOnShift,
     DropNeedsConfirmation,
@@ -26,6 +29,7 @@ from .errors import (
     ShiftFull,
     ShiftNotFound,
     VolunteerError,
+    WrongPassword,
 )
 from .forms import CodeForm, DropForm, PasswordForm, PhoneForm, SetPasswordForm, WalkInForm
 from .models import RecurringShift, ShiftStatus, Volunteer
@@ -81,7 +85,7 @@ def login_phone(request):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
-            services.request_login_code(phone=phone, ip=client_ip(request))
+            services.request_login_code(phone=phone, ip=client_address(request))
         except LoginRateLimited as error:
             problem = error.message
         except VolunteerError as error:
@@ -116,16 +120,17 @@ def login_password(request):
     form = PasswordForm(request.POST or None)
     problem = ""
     if request.method == "POST" and form.is_valid():
-        try:
-            volunteer = services.login_with_password(
-                phone=form.cleaned_data["phone"],
-                password=form.cleaned_data["password"],
-                ip=client_ip(request),
-            )
-        except VolunteerError as error:
-            problem = error.message
-        else:
-            return _log_in(request, volunteer)
+        user = authenticate(
+            request,
+            password=form.cleaned_data["password"],
+            **{PHONE_CREDENTIAL: form.cleaned_data["phone"]},
+        )
+        if user is not None:
+            return _log_in(request, user.volunteer)
+        # django-axes marks the request when this phone and address are locked out; its
+        # middleware then answers 429 with this page (config.login_protection).
+        locked_out = getattr(request, "axes_locked_out", False)
+        problem = LOCKED_OUT_MESSAGE if locked_out else WrongPassword.default_message
     return _render(request, "login_password.html", {"form": form, "problem": problem})
 
 

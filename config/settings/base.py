@@ -2,6 +2,8 @@
 environment, so the same code runs on a laptop (SQLite) and in production (PostgreSQL)."""
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "recurrence",
     "django_tasks_db",
+    "axes",
     # django-recurrence's widget needs the admin's jQuery.
     "django.contrib.admin",
     "django.contrib.auth",
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -201,18 +206,42 @@ PERSONAL_DATA_RETENTION_DAYS = int(os.environ.get("PERSONAL_DATA_RETENTION_DAYS"
 # How long a freed seat is held for the next phone on the waiting list ("svar JA inden 2 timer").
 WAITLIST_OFFER_HOURS = int(os.environ.get("WAITLIST_OFFER_HOURS", "2"))
 
-# Citizen booking endpoints are rate-limited per client IP ("requests/seconds"), see
-# bookings/ratelimit.py: "book" counts booking and waitlist POSTs, "lookup" manage-token look-ups.
-BOOKING_RATE_LIMITS = {
+# Rate limits ("requests/seconds"), see bookings/ratelimit.py. Per client address: "book" counts
+# booking and waitlist POSTs, "lookup" look-ups of manage and join links that found nothing,
+# "volunteer_code_ip" login-code requests; "volunteer_code_phone" counts them per phone number.
+RATE_LIMITS = {
     "book": os.environ.get("BOOKING_RATE_LIMIT_BOOK", "30/600"),
-    "lookup": os.environ.get("BOOKING_RATE_LIMIT_LOOKUP", "60/600"),
+    "lookup": os.environ.get("BOOKING_RATE_LIMIT_LOOKUP", "30/600"),
+    "volunteer_code_ip": os.environ.get("VOLUNTEER_CODE_RATE_LIMIT_IP", "10/3600"),
+    "volunteer_code_phone": os.environ.get("VOLUNTEER_CODE_RATE_LIMIT_PHONE", "3/900"),
 }
 RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
-# Behind a proxy, the header that carries the client address, e.g. HTTP_X_FORWARDED_FOR.
-RATELIMIT_IP_HEADER = os.environ.get("RATELIMIT_IP_HEADER", "")
+# How many reverse proxies (nginx, a load balancer) stand in front of the app, each appending to
+# X-Forwarded-For. 0: the header is ignored (a client can write anything in it).
+# See config/client_address.py.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Where the counters live: "database" (one UPSERT per request in bookings_ratelimitcounter, shared
 # by every worker) or "cache" (Django's cache; only worth it when CACHES is Redis/Memcached).
 RATELIMIT_STORE = os.environ.get("RATELIMIT_STORE", "database")
+
+# Login lockouts (django-axes, config/login_protection.py): wrong passwords are counted per user
+# name (a volunteer's phone) and client address together.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "volunteers.auth.VolunteerPasswordBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "config.client_address.client_address"
+AXES_USERNAME_CALLABLE = "config.login_protection.login_name"
+AXES_LOCKOUT_CALLABLE = "config.login_protection.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# Least data: no record of every successful login and its address; axes deletes failed
+# attempts older than the cool-off whenever someone logs in.
+AXES_DISABLE_ACCESS_LOG = True
+WAGTAILADMIN_USER_LOGIN_FORM = "config.login_protection.StaffLoginForm"
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
@@ -228,6 +257,8 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        # Lockouts are warnings; "AXES: BEGIN …" on every start is not worth a line.
+        "axes": {"level": "WARNING"},
     },
 }
 

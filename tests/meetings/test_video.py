@@ -189,3 +189,15 @@ def test_staff_switch_is_not_reported_back_to_the_caseworker(world, now):
     )
     assert not Message.objects.filter(purpose="caseworker_mode_switched").exists()
     assert Message.objects.filter(booking=booking, purpose="booking_mode_switched").exists()
+
+
+def test_guessing_join_links_is_limited_but_a_real_link_still_works(world, now, client, settings):
+    """Before: POST /m/<token>/ was not limited at all."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "lookup": "3/600"}
+    booking = _video_booking(world, now)
+    path = _join_path(booking)
+    codes = [client.post(f"/m/guess-{n:030d}/").status_code for n in range(5)]
+    assert codes == [404, 404, 404, 429, 429]
+    with _frozen(tz, booking.slot.starts_at):
+        assert client.post(path).status_code == 302  # the citizen's own link goes in
+        assert client.get(path).status_code == 200

@@ -7,11 +7,9 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bookings import services as booking_services
@@ -41,11 +39,6 @@ from ..models import (
 
 CODE_LIFETIME = timedelta(minutes=10)
 CODE_MAX_ATTEMPTS = 5
-# Fixed windows in the shared cache, counted before we look the number up, so a number we do
-# not know is limited exactly like one we do.
-CODE_RATE_PER_PHONE = (3, 15 * 60)
-CODE_RATE_PER_IP = (10, 60 * 60)
-PASSWORD_RATE_PER_IP = (20, 60 * 60)
 REASON_MAX = 200
 CALLOUT_ANSWER_DAYS = 7
 
@@ -55,23 +48,6 @@ _DUMMY_PASSWORD_HASH = None
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-
-def _hit_rate_limit(scope: str, key: str, rate: tuple[int, int]) -> bool:
-    """True when this call is over the budget. Keys are hashed: no phone number or IP address
-    sits readable in the cache."""
-    if not getattr(settings, "RATELIMIT_ENABLED", True):
-        return False
-    limit, window = rate
-    digest = hashlib.sha256(f"{scope}:{key}".encode()).hexdigest()[:32]
-    cache_key = f"vol-rl:{digest}:{int(timezone.now().timestamp() // window)}"
-    cache.add(cache_key, 0, timeout=window + 5)
-    try:
-        count = cache.incr(cache_key)
-    except ValueError:
-        cache.set(cache_key, 1, timeout=window + 5)
-        count = 1
-    return count > limit
 
 
 def _phone(value) -> str:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from bookings import ratelimit
 from bookings.errors import InvalidPhone
 from bookings.phones import normalise_phone
 from sms.services import queue_sms
@@ -31,11 +32,7 @@ from ._common import (
     _DUMMY_PASSWORD_HASH,
     CODE_LIFETIME,
     CODE_MAX_ATTEMPTS,
-    CODE_RATE_PER_IP,
-    CODE_RATE_PER_PHONE,
-    PASSWORD_RATE_PER_IP,
     _code_hash,
-    _hit_rate_limit,
     _phone,
 )
 
@@ -46,8 +43,12 @@ def request_login_code(*, phone, ip: str = "", now=None) -> None:
     numbers belong to volunteers."""
     now = now or timezone.now()
     phone = _phone(phone)
-    if _hit_rate_limit("code-ip", ip or "unknown", CODE_RATE_PER_IP) | _hit_rate_limit(
-        "code-phone", phone, CODE_RATE_PER_PHONE
+    # Counted before we look the number up, so a number we do not know is limited exactly like
+    # one we do; both budgets are spent on every request (`&`, not `and`).
+    moment = now.timestamp()
+    if not (
+        ratelimit.spend("volunteer_code_ip", ip or "unknown", now=moment)
+        & ratelimit.spend("volunteer_code_phone", phone, now=moment)
     ):
         raise LoginRateLimited()
     code = f"{secrets.randbelow(10**6):06d}"
@@ -100,11 +101,11 @@ def verify_login_code(*, phone, code, now=None) -> Volunteer:
     return volunteer
 
 
-def login_with_password(*, phone, password, ip: str = "", now=None) -> Volunteer:
+def login_with_password(*, phone, password, now=None) -> Volunteer:
+    """Check a volunteer's password. Called through Django's authenticate() (volunteers.auth),
+    so django-axes counts the failures and locks out a phone and address after too many."""
     global _DUMMY_PASSWORD_HASH
     now = now or timezone.now()
-    if _hit_rate_limit("password-ip", ip or "unknown", PASSWORD_RATE_PER_IP):
-        raise LoginRateLimited()
     try:
         phone = normalise_phone(phone)
     except InvalidPhone as error:

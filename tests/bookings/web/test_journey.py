@@ -248,7 +248,7 @@ def test_a_taken_time_offers_the_other_times_that_day_and_keeps_what_was_typed(c
 
 
 def test_rate_limited_pages_say_when_to_come_back(client, settings, slot):
-    settings.BOOKING_RATE_LIMITS = {"book": "0/600", "lookup": "100/600"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "book": "0/600", "lookup": "100/600"}
     response = client.post(book_url(slot), form_data())
     assert response.status_code == 429 and response["Retry-After"] == "600"
 

@@ -52,7 +52,7 @@ def test_double_submit_gets_the_same_confirmation(client, slot):
 @pytest.mark.parametrize("store", ["database", "cache"])
 def test_both_rate_limit_stores_limit(client, settings, slot, store):
     settings.RATELIMIT_STORE = store
-    settings.BOOKING_RATE_LIMITS = {"book": "2/600", "lookup": "100/600"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "book": "2/600", "lookup": "100/600"}
     url = reverse("bookings:book", args=[slot.pk])
     codes = [client.post(url, form_data(phone="bad")).status_code for _ in range(3)]
     assert codes == [200, 200, 429]
