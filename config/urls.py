@@ -29,3 +29,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# A busy database answers 503 with a kind page, not 500 (config/database_trouble.py).
+handler500 = "config.database_trouble.server_error"

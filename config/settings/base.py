@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Turns a locked database into a kind 503 (config/database_trouble.py).
+    "config.database_trouble.DatabaseTroubleMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,22 +108,70 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 
-def database_from_env() -> dict:
-    """SQLite by default (WAL, IMMEDIATE transactions and a busy timeout so concurrent writers
-    queue instead of failing with "database is locked"); whatever DATABASE_URL names otherwise."""
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        config["OPTIONS"] = {
+def env_seconds(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+# How long a statement may run and how long it may wait for a lock. A web request must give up
+# (and answer 503, config/database_trouble.py) well before gunicorn's 30 s --timeout kills the
+# worker. Management commands (the task worker, runperiodic, migrate) do long, legitimate work
+# and get their own, longer statement timeout; they wait for locks as long as web requests do.
+DATABASE_LOCK_TIMEOUT = env_seconds("DATABASE_LOCK_TIMEOUT", 10)
+DATABASE_STATEMENT_TIMEOUT = env_seconds("DATABASE_STATEMENT_TIMEOUT", 20)
+DATABASE_COMMAND_STATEMENT_TIMEOUT = env_seconds("DATABASE_COMMAND_STATEMENT_TIMEOUT", 600)
+
+
+def running_a_management_command(argv: list[str]) -> bool:
+    """`manage.py db_worker`, `manage.py migrate` …, but not the development web server."""
+    return (
+        len(argv) > 1 and Path(argv[0]).name == "manage.py" and argv[1] not in {"runserver", "test"}
+    )
+
+
+def database_options(engine: str, *, lock_timeout: float, statement_timeout: float) -> dict:
+    """Connection OPTIONS that put the timeouts above into the database itself."""
+    if engine == "django.db.backends.sqlite3":
+        # WAL, IMMEDIATE transactions and a busy timeout, so concurrent writers queue instead of
+        # failing at once with "database is locked" (and fail after lock_timeout, not never).
+        return {
             "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
+            "timeout": lock_timeout,
             "init_command": (
                 "PRAGMA journal_mode=WAL;"
                 "PRAGMA synchronous=NORMAL;"
-                "PRAGMA busy_timeout=20000;"
+                f"PRAGMA busy_timeout={int(lock_timeout * 1000)};"
                 "PRAGMA foreign_keys=ON;"
             ),
         }
+    if engine == "django.db.backends.postgresql":
+        # Sent as startup parameters: no extra round trip per connection. (PgBouncer in
+        # transaction mode drops them unless told to keep them: set them on its database line.)
+        return {
+            "options": (
+                f"-c lock_timeout={int(lock_timeout * 1000)} "
+                f"-c statement_timeout={int(statement_timeout * 1000)}"
+            )
+        }
+    return {}
+
+
+def database_from_env() -> dict:
+    """SQLite by default; whatever DATABASE_URL names otherwise."""
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")))
+    statement_timeout = (
+        DATABASE_COMMAND_STATEMENT_TIMEOUT
+        if running_a_management_command(sys.argv)
+        else DATABASE_STATEMENT_TIMEOUT
+    )
+    config["OPTIONS"] = {
+        **config.get("OPTIONS", {}),
+        **database_options(
+            config["ENGINE"],
+            lock_timeout=DATABASE_LOCK_TIMEOUT,
+            statement_timeout=statement_timeout,
+        ),
+    }
     return config
 
 

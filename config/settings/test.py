@@ -4,7 +4,7 @@ for the real worker."""
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, database_options
 
 SECRET_KEY = "test-secret-key-not-for-production"
 DEBUG = False
@@ -29,3 +29,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # Every immediate task logs two INFO lines; keep test output readable.
 LOGGING["loggers"]["django.tasks"] = {"level": "WARNING"}  # noqa: F405
+
+# The concurrency tests queue dozens of threads for one row on a small, shared machine: give them
+# room. The database-trouble tests set their own half-second lock timeout.
+DATABASES["default"]["OPTIONS"].update(
+    database_options(DATABASES["default"]["ENGINE"], lock_timeout=30, statement_timeout=60)
+)
