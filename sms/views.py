@@ -68,9 +68,11 @@ def twilio_inbound(request):
 def twilio_status(request):
     if not twilio_signature_is_valid(request):
         return HttpResponseForbidden("Invalid signature")
+    message_id = request.GET.get("message", "")
     services.record_delivery_status(
         sid=request.POST.get("MessageSid", ""),
         status=request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or "",
         error_code=request.POST.get("ErrorCode", ""),
+        message_id=int(message_id) if message_id.isdigit() and len(message_id) < 19 else None,
     )
     return HttpResponse(status=204)

@@ -27,8 +27,11 @@ logger = logging.getLogger(__name__)
 # Keep trying a failing provider for about four hours, then give up visibly.
 RETRY_FOR = timedelta(hours=4)
 MAX_RETRY_DELAY = timedelta(minutes=30)
-# A message claimed by a worker that then died is handed out again after this long.
-STUCK_SENDING_AFTER = timedelta(minutes=10)
+# A message claimed by a worker that then died is handed out again after this long. The provider
+# call times out after 10 s (backends/twilio.py), so a live worker never holds a row this long;
+# with the outbox job run every minute (README) a dead worker's message goes out again within
+# 2 minutes.
+STUCK_SENDING_AFTER = timedelta(seconds=45)
 # An enqueue that never ran (queue lost, worker down) is retried after this long.
 LOST_ENQUEUE_AFTER = timedelta(minutes=2)
 OPTED_OUT_ERROR = "21610"
@@ -53,10 +56,14 @@ def get_backend():
     return import_string(settings.SMS_BACKEND)()
 
 
-def status_callback_url() -> str:
+def status_callback_url(message_id: int | None = None) -> str:
+    """Where the provider reports delivery. It names our message, so the report finds the row
+    even when the worker died before it could record the provider's id (see
+    record_delivery_status): such a message is then not sent a second time."""
     if not settings.PUBLIC_BASE_URL:
         return ""
-    return f"{settings.PUBLIC_BASE_URL}/sms/twilio/status/"
+    query = f"?message={message_id}" if message_id else ""
+    return f"{settings.PUBLIC_BASE_URL}/sms/twilio/status/{query}"
 
 
 def is_opted_out(phone: str) -> bool:
@@ -166,7 +173,9 @@ def deliver_message(*, message_id: int, now=None) -> str:
         return "simulated"
     try:
         result = get_backend().send(
-            to=message.to_number, body=message.body, status_callback=status_callback_url() or None
+            to=message.to_number,
+            body=message.body,
+            status_callback=status_callback_url(message.pk) or None,
         )
     except SmsSendError as error:
         return _record_failure(message, error, now=now)
@@ -225,13 +234,20 @@ TWILIO_STATUS = {
 
 
 @transaction.atomic
-def record_delivery_status(*, sid: str, status: str, error_code: str = "", now=None) -> bool:
+def record_delivery_status(
+    *, sid: str, status: str, error_code: str = "", message_id: int | None = None, now=None
+) -> bool:
     """Apply a provider status callback. Callbacks come twice and out of order, so a message
-    only moves forward (sent after delivered is ignored)."""
+    only moves forward (sent after delivered is ignored). `message_id` (from the callback URL)
+    ties the provider's id to a row whose worker died before recording it."""
     now = now or timezone.now()
     new = TWILIO_STATUS.get((status or "").lower())
     if not sid or new is None:
         return False
+    if message_id:
+        Message.objects.filter(pk=message_id, direction=Direction.OUT, provider_sid="").update(
+            provider_sid=sid[:64]
+        )
     error_code = (error_code or "").strip()
     if error_code == OPTED_OUT_ERROR:
         new = Status.OPTED_OUT
@@ -272,7 +288,12 @@ def requeue_due_messages(*, now=None) -> dict:
     )
     reclaimed = 0
     for message in stuck:
-        if message.created_at + RETRY_FOR < now:
+        if message.provider_sid:
+            # The provider has it (its delivery report told us): sent, whatever the worker did.
+            Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
+                status=Status.SENT, sent_at=now, updated_at=now
+            )
+        elif message.created_at + RETRY_FOR < now:
             changed = Message.objects.filter(pk=message.pk, status=Status.SENDING).update(
                 status=Status.FAILED, last_error="The worker stopped while sending.", updated_at=now
             )

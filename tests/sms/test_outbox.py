@@ -101,7 +101,7 @@ def test_twilio_backend_sends_the_right_parameters(fake_twilio, django_capture_o
         "To": PHONE,
         "Body": "Husk din tid i morgen",
         "MessagingServiceSid": "MG" + "1" * 32,
-        "StatusCallback": "https://digihjaelp.example/sms/twilio/status/",
+        "StatusCallback": f"https://digihjaelp.example/sms/twilio/status/?message={message.pk}",
         "ValidityPeriod": 14400,
     }
 
