@@ -60,7 +60,7 @@ def spend(scope: str, key: str, *, now: float | None = None) -> bool:
 
 def is_allowed(request, scope: str) -> bool:
     """Count this request against its client address's budget for `scope`."""
-    return spend(scope, client_address(request))
+    return spend(scope, client_address(request) or "unknown")
 
 
 def _count_in_database(key: str, *, expires: int) -> int:

@@ -85,7 +85,7 @@ def login_phone(request):
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         try:
-            services.request_login_code(phone=phone, ip=client_address(request))
+            services.request_login_code(phone=phone, ip=client_address(request) or "")
         except LoginRateLimited as error:
             problem = error.message
         except VolunteerError as error:
