@@ -30,5 +30,5 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include(wagtail_urls))]
 
-# A busy database answers 503 with a kind page, not 500 (config/database_trouble.py).
-handler500 = "config.database_trouble.server_error"
+# A busy database answers 503 with a kind page, not 500 (bookings/database_trouble.py).
+handler500 = "bookings.database_trouble.server_error"

@@ -79,8 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Turns a locked database into a kind 503 (config/database_trouble.py).
-    "config.database_trouble.DatabaseTroubleMiddleware",
+    # Turns a locked database into a kind 503 (bookings/database_trouble.py).
+    "bookings.database_trouble.DatabaseTroubleMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -113,7 +113,7 @@ def env_seconds(name: str, default: float) -> float:
 
 
 # How long a statement may run and how long it may wait for a lock. A web request must give up
-# (and answer 503, config/database_trouble.py) well before gunicorn's 30 s --timeout kills the
+# (and answer 503, bookings/database_trouble.py) well before gunicorn's 30 s --timeout kills the
 # worker. Management commands (the task worker, runperiodic, migrate) do long, legitimate work
 # and get their own, longer statement timeout; they wait for locks as long as web requests do.
 DATABASE_LOCK_TIMEOUT = env_seconds("DATABASE_LOCK_TIMEOUT", 10)

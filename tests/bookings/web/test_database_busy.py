@@ -14,8 +14,8 @@ from django.db import OperationalError, connection, transaction
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from bookings.database_trouble import server_error
 from bookings.models import Booking, Slot
-from config.database_trouble import server_error
 from config.settings.base import database_options, running_a_management_command
 from tests.threads import run_together
 
