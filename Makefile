@@ -44,7 +44,6 @@ browser:
 
 migrate: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py createcachetable
 
 demo: migrate
 	$(PY) manage.py seed_demo

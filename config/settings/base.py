@@ -207,16 +207,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "digihjaelp_cache",
-        # Rate-limit counters (one per client address and window) and double-submit records
-        # (one per booking, 15 minutes) outnumber Django's default of 300 entries on a busy
-        # day; culling on every write would also drop records still needed.
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    }
-}
+
+def cache_from_env() -> dict:
+    """The shared cache: the database's own table by default, Redis with CACHE_URL=redis://….
+    Wrapped in config.cache.FailSoftCache: a cache that is down slows pages, never breaks them."""
+    url = os.environ.get("CACHE_URL", "")
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        real = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # A Redis that does not answer is given up on quickly (FailSoftCache then leaves
+            # it alone for a few seconds).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    else:
+        real = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "digihjaelp_cache",
+            # Rate-limit counters (one per client address and window) outnumber Django's
+            # default of 300 entries on a busy day; culling on every write would drop records
+            # still needed.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    return {"BACKEND": "config.cache.FailSoftCache", "OPTIONS": {"CACHE": real}}
+
+
+CACHES = {"default": cache_from_env()}
 
 # Background work: django.tasks with the database backend, run by `manage.py db_worker`.
 TASKS = {

@@ -1,0 +1,140 @@
+"""The cache is never a single point of failure: `migrate` alone serves pages, and a cache that
+is down (the database cache's table missing, Redis stopped) makes pages slower, never broken,
+and is logged once rather than on every request."""
+
+import logging
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import override_settings
+
+from config.cache import create_database_cache_tables
+from tests.factories import make_hotspot, make_organisation, make_session
+
+pytestmark = pytest.mark.django_db
+
+MISSING_TABLE = {
+    "default": {
+        "BACKEND": "config.cache.FailSoftCache",
+        "OPTIONS": {
+            "CACHE": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "cache_table_nobody_created",
+            }
+        },
+    }
+}
+# Nothing listens on port 1: every Redis call is refused.
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "config.cache.FailSoftCache",
+        "OPTIONS": {
+            "CACHE": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
+        },
+    }
+}
+
+
+@pytest.fixture
+def hotspot(home):
+    hotspot = make_hotspot(make_organisation("Aarhus Kommune"), "Dokk1")
+    make_session(hotspot)
+    return hotspot
+
+
+def _cache_warnings(records) -> list[str]:
+    return [r.getMessage() for r in records if r.name == "config.cache"]
+
+
+@pytest.mark.parametrize("caches_setting", [MISSING_TABLE, REDIS_DOWN], ids=["no-table", "redis"])
+def test_pages_are_served_when_the_cache_is_down_and_it_is_logged_once(
+    client, hotspot, caches_setting, caplog
+):
+    with override_settings(CACHES=caches_setting), caplog.at_level(logging.WARNING):
+        for _ in range(3):
+            assert client.get("/").status_code == 200
+            assert client.get(hotspot.url).status_code == 200
+    warnings = _cache_warnings(caplog.records)
+    assert len(warnings) == 1, warnings
+    assert "served without it" in warnings[0]
+
+
+def test_a_failing_cache_reads_as_a_miss_and_counts_as_missing_keys():
+    with override_settings(CACHES=REDIS_DOWN):
+        cache = caches["default"]
+        assert cache.get("anything", "default") == "default"
+        assert cache.add("key", 1) is False
+        cache.set("key", 1)  # does nothing, raises nothing
+        with pytest.raises(ValueError):
+            cache.incr("key")
+
+
+def test_migrate_creates_the_database_cache_table_even_behind_the_wrapper(transactional_db):
+    setting = {
+        "default": {
+            "BACKEND": "config.cache.FailSoftCache",
+            "OPTIONS": {
+                "CACHE": {
+                    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                    "LOCATION": "cache_made_by_migrate",
+                }
+            },
+        }
+    }
+    with override_settings(CACHES=setting):
+        try:
+            create_database_cache_tables(using="default")
+            assert "cache_made_by_migrate" in connection.introspection.table_names()
+            cache = caches["default"]
+            cache.set("crisis:banners", ["works"])
+            assert cache.get("crisis:banners") == ["works"]
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE IF EXISTS cache_made_by_migrate")
+
+
+def test_migrate_alone_gives_a_working_site(tmp_path):
+    """A fresh database, `manage.py migrate` and nothing else (no createcachetable): the
+    directory answers 200 and the crisis banner's cache works."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    manage = Path(__file__).resolve().parents[2] / "manage.py"
+    env = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")},
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+    }
+    migrate = subprocess.run(
+        [sys.executable, str(manage), "migrate", "--noinput"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    serve = subprocess.run(
+        [sys.executable, str(manage), "shell", "-c", SERVE_ONE_PAGE],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert serve.returncode == 0, serve.stdout + serve.stderr
+    assert serve.stdout.split()[-2:] == ["200", "cached"], serve.stdout + serve.stderr
+
+
+SERVE_ONE_PAGE = """
+from django.core.cache import cache
+from django.test import Client
+print(Client().get("/", HTTP_HOST="localhost").status_code)
+cache.set("probe", "cached")
+print(cache.get("probe"))
+"""
