@@ -28,6 +28,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before django_tasks_db: its `db_worker` command is ops' (with a heartbeat).
+    "ops",
     "hotspots",
     "bookings",
     "volunteers",
@@ -327,6 +329,25 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Operations (ops/): when readiness says "not ready", and what runperiodic prunes.
+
+
+def env_seconds_per_queue(name: str, default: str) -> dict[str, int]:
+    """ "interactive=120,bulk=1800,*=300" -> {"interactive": 120, "bulk": 1800, "*": 300}."""
+    pairs = (item.partition("=") for item in env_list(name, default))
+    return {queue.strip(): int(seconds) for queue, _, seconds in pairs}
+
+
+# The longest a ready task may wait for a worker, per queue ("*": any other queue).
+READINESS_QUEUE_MAX_WAIT = env_seconds_per_queue(
+    "READINESS_QUEUE_MAX_WAIT", "interactive=120,bulk=1800,*=300"
+)
+# runperiodic runs every 5 minutes: three missed runs make the installation "not ready".
+READINESS_PERIODIC_MAX_AGE = int(os.environ.get("READINESS_PERIODIC_MAX_AGE", "900"))
+# Finished rows of the task queue are pruned by runperiodic after this many days.
+TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "1"))
+FAILED_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("FAILED_TASK_RESULTS_KEEP_DAYS", "14"))
 
 # Caseworker meetings: video provider ("jitsi", "external" or "fake"; see meetings/video.py).
 VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "fake")

@@ -1,0 +1,26 @@
+"""Housekeeping jobs for `manage.py runperiodic`: the task queue's finished rows, expired
+sessions and the heartbeats of workers that are gone. Idempotent, like every periodic job."""
+
+from config.periodic import periodic_job
+
+
+@periodic_job("prune_task_results")
+def prune_task_results(now) -> str:
+    from .services import prune_finished_task_results
+
+    succeeded, failed = prune_finished_task_results(now=now)
+    return f"succeeded={succeeded}, failed={failed}"
+
+
+@periodic_job("prune_sessions")
+def prune_sessions(now) -> str:
+    from .services import prune_expired_sessions
+
+    return f"sessions={prune_expired_sessions(now=now)}"
+
+
+@periodic_job("prune_worker_heartbeats")
+def prune_worker_heartbeats(now) -> str:
+    from .services import prune_stale_heartbeats
+
+    return f"heartbeats={prune_stale_heartbeats(now=now)}"
