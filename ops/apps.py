@@ -8,3 +8,8 @@ class OpsConfig(AppConfig):
 
     name = "ops"
     verbose_name = _("Operations")
+
+    def ready(self):
+        from . import tasklog
+
+        tasklog.connect()

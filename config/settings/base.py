@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -317,13 +318,30 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Logs: one line per request (ops.middleware) and per task (ops.tasklog), each line once.
+# LOG_FORMAT=json writes JSON objects for a log shipper (the production default); both formats
+# scrub phone numbers and e-mail addresses (ops/scrubbing.py).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "formatters": {
+        "text": {"()": "ops.logs.TextFormatter"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        # Django's default configuration gives "django" a console handler of its own, so
+        # every django.* line was printed twice (once there, once by the root).
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        # 404s and other 4xx are in the request line already (and their paths may hold
+        # tokens); errors still come with their traceback.
+        "django.request": {"level": "ERROR"},
         "django.db.backends": {"level": "WARNING"},
+        # Its two lines per task (started, finished) are replaced by ops.tasklog's one.
+        "django.tasks": {"level": "CRITICAL"},
         "wagtail": {"level": "WARNING"},
         # Lockouts are warnings; "AXES: BEGIN …" on every start is not worth a line.
         "axes": {"level": "WARNING"},

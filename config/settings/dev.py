@@ -1,8 +1,13 @@
 """Development: DEBUG on, an insecure key is fine, SMS printed to the console."""
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import LOGGING, env_bool, env_list
 
 DEBUG = env_bool("DEBUG", True)
 SECRET_KEY = SECRET_KEY or "dev-only-insecure-key-do-not-use-in-production"  # noqa: F405
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+
+# runserver prints a line per request itself, and the task worker's line per task would bury
+# what `make run` prints (the demo logins): failures only.
+LOGGING["loggers"]["digihjaelp.requests"] = {"level": "WARNING"}
+LOGGING["loggers"]["digihjaelp.tasks"] = {"level": "WARNING"}

@@ -1,9 +1,11 @@
 """Production: refuses to start without the secrets it must not guess."""
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, PUBLIC_BASE_URL, SECRET_KEY, env_bool
+from .base import ALLOWED_HOSTS, LOGGING, PUBLIC_BASE_URL, SECRET_KEY, env_bool
 
 DEBUG = False
 
@@ -51,3 +53,19 @@ if not SECURE_SSL_REDIRECT:
 if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
     # Turned off on purpose: other sites live below this host name and cannot do https yet.
     SILENCED_SYSTEM_CHECKS.append("security.W005")
+
+# One JSON object per line for the log shipper, unless LOG_FORMAT says otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
+
+# Errors to Sentry (or a Sentry-compatible service such as GlitchTip), without personal data:
+# install the "sentry" extra and set SENTRY_DSN. See ops/sentry.py.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from ops.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

@@ -27,11 +27,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")  # noqa: F405
     }
 
-# Every immediate task logs two INFO lines; keep test output readable.
-LOGGING["loggers"]["django.tasks"] = {"level": "WARNING"}  # noqa: F405
-
 # The concurrency tests queue dozens of threads for one row on a small, shared machine: give them
 # room. The database-trouble tests set their own half-second lock timeout.
 DATABASES["default"]["OPTIONS"].update(
     database_options(DATABASES["default"]["ENGINE"], lock_timeout=30, statement_timeout=60)
 )
+
+# Every request and every immediate task logs a line; keep test output readable (the tests of
+# the log format raise the level themselves).
+LOGGING["loggers"]["digihjaelp.requests"] = {"level": "WARNING"}  # noqa: F405
+LOGGING["loggers"]["digihjaelp.tasks"] = {"level": "WARNING"}  # noqa: F405
