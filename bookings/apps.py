@@ -7,4 +7,9 @@ class BookingsConfig(AppConfig):
     verbose_name = _("Bookings")
 
     def ready(self):
+        from ops.metrics import register_collector
+
         from . import signals  # noqa: F401
+        from .metrics import BookingCollector
+
+        register_collector("bookings", BookingCollector())

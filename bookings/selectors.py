@@ -3,10 +3,10 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 
-from .models import Booking, BookingStatus, Occurrence, OccurrenceStatus, Slot
+from .models import Booking, BookingEvent, BookingStatus, Occurrence, OccurrenceStatus, Slot
 from .tokens import hash_token
 
 # The longest booking window a session can have (SessionPage.booking_opens_days' maximum); the
@@ -118,3 +118,16 @@ def bookings_for_organisation(organisation, *, start, end) -> QuerySet:
         .select_related("slot__occurrence__session", "help_topic")
         .order_by("slot__starts_at", "created_at")
     )
+
+
+def booking_counts() -> list[dict]:
+    """Bookings by channel, mode and current status, for the metrics (no personal data)."""
+    return list(
+        Booking.objects.values("channel", "mode", "status").annotate(count=Count("id")).order_by()
+    )
+
+
+def booking_event_counts() -> dict[str, int]:
+    """How often each thing has happened to a booking since the start (never decreases)."""
+    rows = BookingEvent.objects.values("kind").annotate(count=Count("id")).order_by()
+    return {row["kind"]: row["count"] for row in rows}

@@ -1,11 +1,40 @@
-"""Middleware of the ops app: one log line per request."""
+"""Middleware of the ops app: the operational endpoints, and one log line per request."""
 
 import logging
 import time
 
+from django.http import HttpResponseNotAllowed
+
 from .scrubbing import redacted_path
 
 logger = logging.getLogger("digihjaelp.requests")
+
+# Answered before host validation and the https redirect: load balancers and Prometheus
+# address each node by its own address, often over plain http on the internal network.
+OPERATIONAL_PATHS = ("/healthz", "/readyz", "/metrics")
+
+
+def _operational_view(path: str):
+    from . import health, metrics
+
+    return {
+        "/healthz": health.liveness,
+        "/readyz": health.readiness,
+        "/metrics": metrics.metrics_view,
+    }.get(path)
+
+
+class OperationalEndpointsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = _operational_view(request.path) if request.path in OPERATIONAL_PATHS else None
+        if view is None:
+            return self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return view(request)
 
 
 class RequestLogMiddleware:

@@ -8,8 +8,11 @@ class SmsConfig(AppConfig):
 
     def ready(self):
         from bookings import registry
+        from ops.metrics import register_collector
 
+        from .metrics import SmsCollector
         from .notifications import text_the_citizen, text_the_waitlist_offer
 
         registry.on_booking_event("sms", text_the_citizen)
         registry.on_waitlist_offer("sms", text_the_waitlist_offer)
+        register_collector("sms", SmsCollector())

@@ -1,9 +1,9 @@
 """Reads for the SMS staff views, scoped to the organisations a user works for: a booking
 belongs to the organisation whose page tree holds its session."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 
-from .models import Conversation, Direction, Message
+from .models import Conversation, Direction, Message, Status
 
 SESSION_PATH = "slot__occurrence__session__path__startswith"
 
@@ -73,3 +73,21 @@ def phone_history(phone: str, *, limit: int = 50) -> list[Message]:
         Q(direction=Direction.OUT, to_number=phone) | Q(direction=Direction.IN, from_number=phone)
     ).order_by("-created_at", "-pk")[:limit]
     return list(reversed(rows))
+
+
+def outgoing_message_counts() -> list[dict]:
+    """Outgoing texts by status and provider error code, simulator texts left out (metrics)."""
+    return list(
+        Message.objects.filter(direction=Direction.OUT, simulated=False)
+        .values("status", "error_code")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+
+
+def oldest_waiting_outgoing(*, now) -> float:
+    """Seconds the oldest text still waiting to be sent has waited (0 when none waits)."""
+    oldest = Message.objects.filter(
+        direction=Direction.OUT, simulated=False, status=Status.QUEUED
+    ).aggregate(oldest=Min("created_at"))["oldest"]
+    return max((now - oldest).total_seconds(), 0.0) if oldest else 0.0

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics, before host validation and the https redirect.
+    "ops.middleware.OperationalEndpointsMiddleware",
     "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -348,7 +350,9 @@ LOGGING = {
     },
 }
 
-# Operations (ops/): when readiness says "not ready", and what runperiodic prunes.
+# Operations (ops/): who may read /readyz and /metrics, and when readiness says "not ready".
+OPS_TOKEN = os.environ.get("OPS_TOKEN", "")
+OPS_INTERNAL_NETWORKS = env_list("OPS_INTERNAL_NETWORKS", "127.0.0.0/8,::1/128")
 
 
 def env_seconds_per_queue(name: str, default: str) -> dict[str, int]:
