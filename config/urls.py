@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.decorators.csp import csp_override
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from hotspots.api import api_router
 
+# The admin's own Content-Security-Policy (config/csp.py): Wagtail's widgets use inline scripts.
+admin_urlpatterns = decorate_urlpatterns(
+    wagtailadmin_urls.urlpatterns, csp_override(settings.ADMIN_CSP)
+)
+
 urlpatterns = [
-    path("admin/", include(wagtailadmin_urls)),
+    path("admin/", include(admin_urlpatterns)),
     path("documents/", include(wagtaildocs_urls)),
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from config.csp import admin_policy, public_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -75,6 +77,7 @@ MIDDLEWARE = [
     "ops.middleware.OperationalEndpointsMiddleware",
     "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -319,6 +322,11 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# See config/csp.py; the admin's own policy is applied in config/urls.py.
+SECURE_CSP = public_policy(static_url=STATIC_URL, media_url=MEDIA_URL)
+ADMIN_CSP = admin_policy(static_url=STATIC_URL, media_url=MEDIA_URL)
+# Wagtail would fetch editors' pictures from gravatar.com, telling it who uses the admin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Logs: one line per request (ops.middleware) and per task (ops.tasklog), each line once.
 # LOG_FORMAT=json writes JSON objects for a log shipper (the production default); both formats

@@ -54,6 +54,9 @@ if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
     # Turned off on purpose: other sites live below this host name and cannot do https yet.
     SILENCED_SYSTEM_CHECKS.append("security.W005")
 
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+
 # One JSON object per line for the log shipper, unless LOG_FORMAT says otherwise.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT

@@ -18,12 +18,22 @@ def hotspot(home):
     return hotspot
 
 
+def _poster_css() -> str:
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    return Path(finders.find("css/poster.css")).read_text()
+
+
 def test_poster_has_the_sms_instruction_qr_code_and_facts(client, hotspot, settings):
     settings.SMS_PUBLIC_NUMBER = "1234 5678"
     response = client.get(reverse("hotspot_poster", args=[hotspot.pk]), HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "@page" in html and "A4" in html
+    # Printed on A4 by its own stylesheet (a file: the CSP allows no inline style).
+    assert "/static/css/poster.css" in html and "<style" not in html
+    assert "@page" in _poster_css() and "A4" in _poster_css()
     assert ">TID 4021<" in html and ">1234 5678<" in html
     assert "Send" in html
     assert '<svg role="img"' in html and "poster-qr" in html and "<path" in html
