@@ -5,23 +5,32 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
+UV := $(VENV)/bin/uv
+# uv installs the exact versions and hashes in uv.lock; the same lock serves the servers.
+UV_VERSION := 0.13.9
 HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install python-deps assets browser migrate demo run test test-fast lint bench bench-tools messages clean
+.PHONY: install python-deps lock assets browser migrate demo run test test-fast lint bench bench-tools messages release clean
 
 install: python-deps assets
 
-# Re-installs only when pyproject.toml is newer than the last install.
-$(VENV)/.installed: pyproject.toml
+# Re-installs only when pyproject.toml or uv.lock is newer than the last install. --locked
+# refuses a uv.lock that no longer matches pyproject.toml (run `make lock` after editing it).
+$(VENV)/.installed: pyproject.toml uv.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13 or newer is needed (pyenv reads .python-version).")'
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet "uv==$(UV_VERSION)"
+	UV_PYTHON_DOWNLOADS=never $(UV) sync --locked --inexact --extra dev --python $(PY)
 	touch $@
 
 python-deps: $(VENV)/.installed
+
+# After changing the dependencies in pyproject.toml: resolve again and write uv.lock.
+lock:
+	test -x $(UV) || { test -x $(PY) || $(PYTHON) -m venv $(VENV); $(PIP) install --quiet "uv==$(UV_VERSION)"; }
+	UV_PYTHON_DOWNLOADS=never $(UV) lock --python $(PY)
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -77,9 +86,21 @@ bench-tools:
 bench: install bench-tools
 	$(PY) bench/run_all.py
 
+# What a server installs: the code at HEAD and the static files, collected and compressed here
+# (npm runs here, so the server needs no Node). See README, "Deploying".
+release: install
+	rm -rf staticfiles
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	mkdir -p dist
+	git archive --format=tar --prefix=digihjaelp/ HEAD > dist/digihjaelp.tar
+	tar --append --file=dist/digihjaelp.tar --transform 's,^,digihjaelp/,' staticfiles
+	gzip --force dist/digihjaelp.tar
+	mv dist/digihjaelp.tar.gz dist/digihjaelp-$$(git describe --always --dirty).tar.gz
+	@ls dist/digihjaelp-$$(git describe --always --dirty).tar.gz
+
 messages: install
 	$(PY) manage.py makemessages -l da -l en --ignore=.venv --ignore=node_modules --ignore=static_build
 	$(PY) manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) node_modules static_build staticfiles .test-db*.sqlite3*
+	rm -rf $(VENV) node_modules static_build staticfiles dist .test-db*.sqlite3*

@@ -54,6 +54,9 @@ if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
     # Turned off on purpose: other sites live below this host name and cannot do https yet.
     SILENCED_SYSTEM_CHECKS.append("security.W005")
 
+# A release (`make release`) brings its static files collected; the server builds none and
+# has no static_build/.
+STATICFILES_DIRS = [path for path in STATICFILES_DIRS if path.is_dir()]  # noqa: F405
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 
