@@ -52,19 +52,27 @@ browser:
 	fi
 
 migrate: install
+	@echo "== Database: applying migrations (the first time takes a minute or two) =="
 	$(PY) manage.py migrate --noinput
 
-demo: migrate
-	$(PY) manage.py seed_demo
-	$(PY) manage.py seed_demo_volunteers
+# HOST and PORT reach the settings, so links in the SMS printed here point at this server.
+RUN_ENV := HOST=$(HOST) PORT=$(PORT)
 
-# The web server and the task worker together; Ctrl-C stops both.
+demo: migrate
+	@echo "== Demo content: organisations, hotspots, sessions and their free times (first time: about a minute) =="
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py seed_demo_volunteers
+	@echo "== Periodic jobs: bookable times for the coming weeks, reminders, clean-up =="
+	$(RUN_ENV) $(PY) manage.py runperiodic
+
+# The web server and the task worker together; Ctrl-C stops both. The worker first indexes the
+# demo pages for search (a minute or two in the background); the site works meanwhile.
 run: demo
-	$(PY) manage.py runperiodic
-	@echo "Digihjælp runs at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) manage.py db_worker --queue-name "*" & \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name "*" & \
+	$(RUN_ENV) $(PY) manage.py runserver --skip-checks $(HOST):$(PORT) & \
+	sleep 3; $(RUN_ENV) $(PY) manage.py demo_logins; \
+	wait
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)

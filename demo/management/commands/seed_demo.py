@@ -19,6 +19,7 @@ from hotspots.models import (
 )
 
 DEMO_PASSWORD = "digihjaelp-demo"
+CASEWORKER_USERNAME = "sagsbehandler"
 
 TOPICS = [
     ("mitid", "MitID", "MitID", "Oprette, forny eller bruge MitID-appen og kodeviseren."),
@@ -432,14 +433,12 @@ class Command(BaseCommand):
                 created_pages += self._hotspot(organisation, spec, topics, languages)
         self._superuser()
         created_pages += self._meetings(home)
-        self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created_pages} new pages)."))
         self.stdout.write(
-            f"Demo logins for http://127.0.0.1:8000/admin/ (password for all: {DEMO_PASSWORD}):"
+            self.style.SUCCESS(
+                f"Demo content ready ({created_pages} new pages, {len(logins)} organisations). "
+                "The logins: manage.py demo_logins"
+            )
         )
-        self.stdout.write("  admin (superuser)")
-        for username, organisation_title in logins:
-            self.stdout.write(f"  {username} (editor and coordinator, {organisation_title})")
-        self.stdout.write("  sagsbehandler (caseworker, Aarhus Kommune: menu 'My meetings')")
 
     def _meetings(self, home) -> int:
         """Caseworker meetings (meetings app): two services under Aarhus Kommune, served by a
@@ -458,7 +457,7 @@ class Command(BaseCommand):
         organisation.refresh_from_db()
         User = get_user_model()
         caseworker, created_user = User.objects.get_or_create(
-            username="sagsbehandler",
+            username=CASEWORKER_USERNAME,
             defaults={"first_name": "Sanne", "last_name": "Holm", "email": "sanne@example.invalid"},
         )
         if created_user:

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         now = timezone.now()
         materialise_all(now=now)
         created = 0
-        lines = []
+        teams = 0
         for index, organisation in enumerate(OrganisationPage.objects.order_by("path")):
             team = []
             for n, name in enumerate(NAMES[:3]):
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 created += was_created
                 team.append(volunteer)
             team[0].alerts_for.add(organisation)
-            lines.append(f"  {organisation.title}: {', '.join(v.phone for v in team)}")
+            teams += 1
             # Every other coming date gets one volunteer: the rota shows staffed dates and gaps.
             occurrences = selectors.upcoming_occurrences([organisation], now=now, days=14)
             for position, occurrence in enumerate(occurrences):
@@ -48,10 +48,9 @@ class Command(BaseCommand):
                     services.take_shift(volunteer=volunteer, occurrence_id=occurrence.pk, now=now)
                 except VolunteerError:
                     continue
-        self.stdout.write(self.style.SUCCESS(f"Demo volunteers ready ({created} new)."))
         self.stdout.write(
-            "Volunteer portal: http://127.0.0.1:8000/frivillig/ - log in with one of these "
-            "numbers; the SMS code is printed in this terminal:"
+            self.style.SUCCESS(
+                f"Demo volunteers ready ({created} new, {teams} organisations). "
+                "Their numbers: manage.py demo_logins"
+            )
         )
-        for line in lines:
-            self.stdout.write(line)
