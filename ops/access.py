@@ -1,7 +1,9 @@
 """Who may read the readiness details and the metrics: a caller with the operations token
 (`Authorization: Bearer <OPS_TOKEN>`), or one on an internal network (OPS_INTERNAL_NETWORKS).
 Neither page holds personal data, but both tell an outsider more than they need to know.
-The nginx site in deploy/ also refuses them from outside, in case this check is misconfigured."""
+The caller's address is the site's one answer to "who is asking" (config/client_address.py):
+behind nginx it is the address nginx saw, not nginx's own loopback address, and not what the
+client wrote in X-Forwarded-For. The nginx site in deploy/ also refuses both from outside."""
 
 import ipaddress
 from functools import cache
@@ -10,14 +12,12 @@ from django.conf import settings
 from django.http import HttpResponseForbidden
 from django.utils.crypto import constant_time_compare
 
+from config.client_address import client_address
+
 
 @cache
 def _networks(spec: tuple[str, ...]):
     return tuple(ipaddress.ip_network(item, strict=False) for item in spec)
-
-
-def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def has_ops_token(request) -> bool:
@@ -28,7 +28,7 @@ def has_ops_token(request) -> bool:
 
 def is_internal(request) -> bool:
     try:
-        address = ipaddress.ip_address(_client_address(request))
+        address = ipaddress.ip_address(client_address(request) or "")
     except ValueError:
         return False
     return any(address in network for network in _networks(tuple(settings.OPS_INTERNAL_NETWORKS)))

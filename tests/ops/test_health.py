@@ -145,3 +145,19 @@ def test_readiness_is_for_internal_addresses_or_the_token(client, healthy, setti
     assert right.status_code == 200
     settings.OPS_INTERNAL_NETWORKS = ["10.0.0.0/8"]
     assert client.get("/readyz", REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
+def test_behind_the_proxy_the_address_nginx_saw_decides(client, healthy, settings):
+    """Behind nginx every request comes from 127.0.0.1: what counts is the address nginx
+    appended to X-Forwarded-For, and not what the client wrote there itself."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    through_nginx = {"REMOTE_ADDR": "127.0.0.1"}
+    spoofed = client.get("/readyz", HTTP_X_FORWARDED_FOR="127.0.0.1, 203.0.113.9", **through_nginx)
+    assert spoofed.status_code == 403
+    assert (
+        client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9", **through_nginx).status_code
+        == 403
+    )
+    assert (
+        client.get("/readyz", HTTP_X_FORWARDED_FOR="127.0.0.1", **through_nginx).status_code == 200
+    )
