@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from config.periodic import periodic_job
 
 from . import services
 
 
-@periodic_job("sms_outbox")
+# Runs every minute (deploy/systemd/digihjaelp-outbox.timer): a run killed mid-job must not
+# hold the job for the default half hour.
+@periodic_job("sms_outbox", lease=timedelta(minutes=2))
 def requeue_outbox(now) -> str:
     result = services.requeue_due_messages(now=now)
     return ", ".join(f"{key} {value}" for key, value in result.items())
