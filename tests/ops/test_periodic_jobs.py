@@ -101,7 +101,8 @@ def test_an_unknown_only_name_is_an_error_and_runs_nothing(temporary_jobs):
     assert ran == []
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: the page tree survives for the next.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.concurrency
 def test_two_runs_at_once_never_run_the_same_job_twice(temporary_jobs):
     """Two timers start runperiodic at the same moment (two machines, or a slow run overlapping
