@@ -74,7 +74,10 @@ def test_a_failing_cache_reads_as_a_miss_and_counts_as_missing_keys():
             cache.incr("key")
 
 
-def test_migrate_creates_the_database_cache_table_even_behind_the_wrapper(transactional_db):
+# A real table is created and dropped (DDL), so the test runs outside a transaction; serialized
+# rollback, like every transactional test here, so the page tree survives for the next test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_migrate_creates_the_database_cache_table_even_behind_the_wrapper():
     setting = {
         "default": {
             "BACKEND": "config.cache.FailSoftCache",
