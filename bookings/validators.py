@@ -1,20 +1,48 @@
 """Guards for free text. A CPR number must never land in our database: citizens sometimes type
-it into any box they see, so we refuse it kindly and explain why."""
+it into any box they see, so we refuse it kindly and explain why. Texts we cannot refuse (an
+inbound SMS) keep their meaning with the number masked.
+
+One normaliser serves every app: NFKC folds full-width digits and odd spaces, every other
+Unicode digit is read as its value, and any run of dashes, dots, slashes or spaces may separate
+day, month, year and the last four digits (`01.01.90-1234`, `01 01 90 1234`, `010190–1234`).
+Only a real date counts, so phone numbers (`+45 12 34 56 78`), references and times pass."""
 
 import re
+import unicodedata
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# Six digits (DDMMYY), an optional dash, slash, dot or space, then four digits; not glued to
-# other digits, so phone numbers and long references do not match.
-_CPR_SHAPE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[\s./-]?(\d{4})(?!\d)")
+# Hyphen-minus, the Unicode hyphens and dashes (U+2010–U+2015), minus, dot, slash, underscore,
+# and any whitespace (no-break and narrow no-break spaces included): at most three in a row,
+# so "010190 - 1234" matches and two numbers in a sentence do not run together.
+_SEP = r"[\s._/\-\u2010-\u2015\u2212]{0,3}"
+# DD MM YY, then the four digits, not glued to other digits: an 8-digit phone number, a
+# 12-digit reference and "1.1.1990" do not match.
+_CPR_SHAPE = re.compile(rf"(?<!\d)(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{4}})(?!\d)")
+
+CPR_MASK = "[CPR fjernet]"
 
 CPR_MESSAGE = _(
     "Please do not write your CPR number here. We do not need it, and it is safer not to "
     "share it. Remove it and try again."
 )
+
+
+def _ascii_digits(text: str) -> str:
+    """NFKC (full-width ０１, superscripts, ligatures), then any other decimal digit (Arabic-Indic,
+    Devanagari …) as its ASCII value. The result has the same length as the NFKC text."""
+    folded = unicodedata.normalize("NFKC", text)
+    if folded.isascii():
+        return folded
+    return "".join(
+        str(unicodedata.decimal(ch)) if not ch.isascii() and ch.isdecimal() else ch for ch in folded
+    )
+
+
+def normalise_for_cpr_check(text: str) -> str:
+    return _ascii_digits(str(text or ""))
 
 
 def _plausible_date(day: str, month: str, year: str) -> bool:
@@ -28,12 +56,56 @@ def _plausible_date(day: str, month: str, year: str) -> bool:
     return True
 
 
-def contains_cpr_number(text: str) -> bool:
+def _cpr_spans(normalised: str) -> list[tuple[int, int]]:
+    return [
+        match.span()
+        for match in _CPR_SHAPE.finditer(normalised)
+        if _plausible_date(*match.groups()[:3])
+    ]
+
+
+def contains_cpr_number(text) -> bool:
     if not text:
         return False
-    return any(_plausible_date(*m.groups()[:3]) for m in _CPR_SHAPE.finditer(text))
+    return bool(_cpr_spans(normalise_for_cpr_check(text)))
 
 
-def reject_cpr_number(text: str) -> None:
+def reject_cpr_number(text) -> None:
     if contains_cpr_number(text):
         raise ValidationError(CPR_MESSAGE, code="cpr_number")
+
+
+def mask_cpr_numbers(text: str) -> str:
+    """The text with every CPR-shaped number replaced by CPR_MASK ("mit cpr er [CPR fjernet]"). A text
+    without one comes back unchanged, character for character; one with one comes back in its
+    normalised form, which reads the same."""
+    if not text:
+        return text
+    normalised = normalise_for_cpr_check(text)
+    spans = _cpr_spans(normalised)
+    if not spans:
+        return text
+    pieces, last = [], 0
+    for start, end in spans:
+        pieces += [normalised[last:start], CPR_MASK]
+        last = end
+    pieces.append(normalised[last:])
+    return "".join(pieces)
+
+
+def add_cpr_guard(
+    form, *, skip=("phone", "password", "password1", "password2", "code", "recurrence")
+) -> None:
+    """Refuse CPR numbers in every free-text field of a form: each CharField that is not a
+    phone number, a password, a code or a recurrence rule gets the validator (once)."""
+    from django import forms
+
+    for name, field in form.fields.items():
+        if name in skip or not isinstance(field, forms.CharField):
+            continue
+        if isinstance(field.widget, forms.PasswordInput | forms.HiddenInput):
+            continue
+        if getattr(field.widget, "input_type", "") == "tel":
+            continue
+        if reject_cpr_number not in field.validators:
+            field.validators = [*field.validators, reject_cpr_number]

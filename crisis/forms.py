@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookings.validators import reject_cpr_number
+
 from .models import CrisisKind
 
 # Ready-made texts a coordinator can start from under pressure. They are SMS bodies for citizens,
@@ -59,6 +61,7 @@ class CrisisForm(forms.Form):
         label=_("Text message to the citizens"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "data-sms-counter": "crisis-segments"}),
+        validators=[reject_cpr_number],
     )
 
     def __init__(self, *args, organisations, hotspots, **kwargs):

@@ -32,6 +32,7 @@ from bookings.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from bookings.validators import CPR_MESSAGE, contains_cpr_number
 from sms.models import Direction, Message, OptOut, Status
 
 from . import selectors
@@ -79,6 +80,8 @@ def start_crisis_action(
     message = (message or "").strip()
     if not message:
         raise CrisisError(_("Write the message the citizens will get."))
+    if contains_cpr_number(message):
+        raise CrisisError(str(CPR_MESSAGE))
     if len(message) > MESSAGE_MAX:
         raise CrisisError(_("The message is too long for a text message."))
     page_ids = sorted({int(pk) for pk in scope_page_ids})

@@ -8,6 +8,8 @@ import threading
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from bookings.validators import mask_cpr_numbers
+
 from .. import dialog, texts
 from ..models import (
     CONVERSATION_LIFETIME,
@@ -58,6 +60,9 @@ def receive_inbound(
     now = now or timezone.now()
     # PostgreSQL text cannot hold NUL; nothing a citizen means is lost by dropping it.
     body, from_number = body.replace("\x00", ""), from_number.replace("\x00", "")
+    # A CPR number never reaches the database: the text keeps its meaning with it masked, and
+    # the dialog, the staff views and the simulator all read the masked text.
+    body = mask_cpr_numbers(body)
     # No look-up first: a new sid is the common case, and the unique constraint catches a replay.
     try:
         with _one_writer_per_process(), transaction.atomic():
