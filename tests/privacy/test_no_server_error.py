@@ -12,25 +12,6 @@ pytestmark = pytest.mark.django_db
 TWENTY_DIGITS = "9" * 20
 
 
-@pytest.fixture
-def meeting_slot(home, settings):
-    from django.utils import timezone
-
-    from bookings.models import Slot
-    from meetings.materialise import materialise_all_meetings
-    from tests.factories import make_organisation
-    from tests.meetings.conftest import make_availability, make_caseworker, make_service
-
-    settings.VIDEO_PROVIDER = "fake"
-    organisation = make_organisation("Aarhus Kommune")
-    service = make_service(organisation)
-    anna = make_caseworker(organisation, "anna")
-    service.caseworkers.set([anna])
-    make_availability(organisation, anna, [service], offers_video=True)
-    materialise_all_meetings(now=timezone.now())
-    return Slot.objects.filter(caseworker=anna, starts_at__gt=timezone.now()).first()
-
-
 def test_the_booking_pages_of_a_caseworker_meeting_slot_are_not_found(client, meeting_slot):
     assert client.get(reverse("bookings:book", args=[meeting_slot.pk])).status_code == 404
     waitlist = reverse("bookings:waitlist", args=[meeting_slot.occurrence_id])
