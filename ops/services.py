@@ -66,6 +66,21 @@ def prune_expired_sessions(*, now: datetime) -> int:
     return 0
 
 
+def prune_login_attempts(*, now: datetime) -> int:
+    """django-axes keeps each failed login under its user name, which for a volunteer is the
+    phone number, and the form as typed. Once the lockout has cooled off the row locks no one,
+    so it goes (axes itself only clears them when someone logs in); the optional access logs go
+    after PERSONAL_DATA_RETENTION_DAYS."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    cooled_off = now - settings.AXES_COOLOFF_TIME
+    retention = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    deleted = _delete_in_batches(AccessAttempt.objects.filter(attempt_time__lt=cooled_off))
+    deleted += _delete_in_batches(AccessFailureLog.objects.filter(attempt_time__lt=retention))
+    deleted += _delete_in_batches(AccessLog.objects.filter(attempt_time__lt=retention))
+    return deleted
+
+
 @transaction.atomic
 def prune_stale_heartbeats(*, now: datetime) -> int:
     """Rows of workers killed without a chance to remove their own."""

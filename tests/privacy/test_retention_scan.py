@@ -107,6 +107,10 @@ def _seed_everything(client, slot, other_slot, home):
     )
     volunteer_client = type(client)(HTTP_ACCEPT_LANGUAGE="en")
     volunteer_client.post(reverse("volunteers:login"), {"phone": PHONE_FORMS[3]})
+    # A mistyped password: django-axes counts it under the phone number.
+    volunteer_client.post(
+        reverse("volunteers:login_password"), {"phone": PHONE_FORMS[3], "password": "forkert"}
+    )
     volunteer_services.update_membership(
         volunteer=volunteer, organisation=organisation, first_name=NAME, member=False, alerts=False
     )
@@ -192,3 +196,21 @@ def test_only_volunteers_who_left_are_anonymised_and_their_shifts_stay(home, ses
         "Aktiv",
         "Nylig",
     }
+
+
+@pytest.mark.django_db
+def test_login_attempts_go_once_the_lockout_has_cooled_off(settings):
+    from axes.models import AccessAttempt
+
+    from ops.services import prune_login_attempts
+
+    now = timezone.now()
+    for username in ("+4529417386", "karen"):
+        AccessAttempt.objects.create(
+            username=username, ip_address="10.0.0.1", failures_since_start=1
+        )
+    AccessAttempt.objects.filter(username="+4529417386").update(
+        attempt_time=now - settings.AXES_COOLOFF_TIME - timedelta(minutes=1)
+    )
+    assert prune_login_attempts(now=now) == 1
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["karen"]
