@@ -7,7 +7,9 @@ from django.utils import timezone
 
 from ..models import (
     Conversation,
+    Direction,
     Message,
+    Status,
 )
 
 
@@ -19,6 +21,14 @@ def purge_old_messages(*, now=None, days: int | None = None) -> int:
     now = now or timezone.now()
     days = settings.PERSONAL_DATA_RETENTION_DAYS if days is None else days
     cutoff = now - timedelta(days=days)
+    old = Message.objects.filter(created_at__lt=cutoff)
+    # Nothing may go out, or be answered, with the wiped text a month late.
+    old.filter(direction=Direction.OUT, status__in=[Status.QUEUED, Status.SENDING]).update(
+        status=Status.FAILED, last_error="Expired before it could be sent.", updated_at=now
+    )
+    old.filter(direction=Direction.IN, processed_at__isnull=True).update(
+        processed_at=now, updated_at=now
+    )
     wiped = (
         Message.objects.filter(created_at__lt=cutoff)
         .exclude(body="", to_number="", from_number="")

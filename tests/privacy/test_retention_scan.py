@@ -214,3 +214,35 @@ def test_login_attempts_go_once_the_lockout_has_cooled_off(settings):
     )
     assert prune_login_attempts(now=now) == 1
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["karen"]
+
+
+@pytest.mark.django_db
+def test_a_text_past_the_retention_period_is_wiped_and_never_sent_or_answered(settings, sms_outbox):
+    from sms.models import Direction, Message, Status
+    from sms.services import purge_old_messages, requeue_due_messages
+
+    now = timezone.now()
+    long_ago = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS + 1)
+    queued = Message.objects.create(
+        direction=Direction.OUT,
+        to_number="+4529417386",
+        body=f"Hej {NAME}",
+        status=Status.QUEUED,
+        created_at=long_ago,
+    )
+    unread = Message.objects.create(
+        direction=Direction.IN,
+        from_number="+4529417386",
+        body=NAME,
+        status=Status.RECEIVED,
+        created_at=long_ago,
+    )
+    assert purge_old_messages(now=now) == 2
+    queued.refresh_from_db()
+    unread.refresh_from_db()
+    assert (queued.body, queued.to_number, queued.status) == ("", "", Status.FAILED)
+    assert (unread.body, unread.from_number) == ("", "")
+    assert unread.processed_at is not None
+    requeue_due_messages(now=now)
+    assert sms_outbox == []
+    assert Message.objects.count() == 2  # no reply to the wiped inbound text either
