@@ -140,3 +140,12 @@ def test_an_inbound_sms_is_stored_with_the_number_masked(
     assert message.body == stored
     assert message.processed_at is not None  # the dialog read it and answered
     assert not any(contains_cpr_number(m.body) for m in Message.objects.all())
+
+
+@pytest.mark.parametrize("variant", CPR_VARIANTS)
+def test_the_log_scrubber_uses_the_same_rule(variant):
+    from ops.scrubbing import NUMBER_PLACEHOLDER, scrub
+
+    scrubbed = scrub(f"IntegrityError: Key (note)=({variant}) already exists")
+    assert NUMBER_PLACEHOLDER in scrubbed
+    assert not contains_cpr_number(scrubbed)
