@@ -3,8 +3,10 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+
+from hotspots.tenancy import pages_q
 
 from .models import Booking, BookingEvent, BookingStatus, Occurrence, OccurrenceStatus, Slot
 from .tokens import hash_token
@@ -104,6 +106,14 @@ def booking_for_token(token: str) -> Booking | None:
         .select_related("slot__occurrence__session", "help_topic")
         .first()
     )
+
+
+def organisations_q(organisations, occurrence: str = "slot__occurrence") -> Q:
+    """Rows whose occurrence (a session date or a caseworker meeting time) belongs to one of
+    the organisations. `occurrence` is the relation from the row to its Occurrence ("" for
+    Occurrence itself). Both sources count: a municipality's meetings are its own too."""
+    prefix = f"{occurrence}__" if occurrence else ""
+    return pages_q(organisations, f"{prefix}session", f"{prefix}meeting_service")
 
 
 def bookings_for_organisation(organisation, *, start, end) -> QuerySet:

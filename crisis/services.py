@@ -32,6 +32,7 @@ from bookings.models import (
     WaitlistEntry,
     WaitlistStatus,
 )
+from hotspots.tenancy import Role, may_act_for
 from sms.models import Direction, Message, OptOut, Status
 
 from . import selectors
@@ -70,7 +71,7 @@ def start_crisis_action(
 ) -> CrisisAction:
     """Record the coordinator's decision and hand the work to a task once it commits."""
     now = now or timezone.now()
-    if not selectors.coordinated_organisations(user).filter(pk=organisation.pk).exists():
+    if not may_act_for(user, organisation, Role.COORDINATOR):
         raise CrisisError(_("You are not a coordinator of this organisation."))
     if kind not in CrisisKind.values:
         raise CrisisError(_("Choose what should happen."))

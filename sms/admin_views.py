@@ -17,9 +17,9 @@ from .models import Conversation
 
 
 def _is_staff(user) -> bool:
-    from hotspots.tenancy import organisations_for_user
+    from hotspots.tenancy import is_staff
 
-    return user.is_superuser or organisations_for_user(user).exists()
+    return is_staff(user)
 
 
 def _simulator_context(request, *, admin: bool):

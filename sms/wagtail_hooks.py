@@ -15,9 +15,9 @@ def register_sms_admin_urls():
 
 
 def _staff_only(request) -> bool:
-    from hotspots.tenancy import organisations_for_user
+    from hotspots.tenancy import is_staff
 
-    return request.user.is_superuser or organisations_for_user(request.user).exists()
+    return is_staff(request.user)
 
 
 class StaffMenuItem(MenuItem):

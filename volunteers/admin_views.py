@@ -2,15 +2,14 @@
 the volunteers list with contact and hours, inviting a volunteer, and how many volunteers a
 session needs.
 
-Tenancy: every view works on the organisations whose coordinators or editors group the user is
-in (all for superusers). Hotspot, session and organisation ids are looked up inside that set, so
+Tenancy: every view works on hotspots.tenancy.organisations_for_user(user, VOLUNTEER_ROLES)
+(coordinators and editors; all for superusers). Hotspot, session and organisation ids are looked up inside that set, so
 another organisation's id gives 404."""
 
 from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,30 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings.phones import display_phone
 from hotspots.models import HotspotPage, OrganisationPage, SessionPage
+from hotspots.tenancy import VOLUNTEER_ROLES, organisations_for_user
 
 from . import selectors, services
 from .errors import VolunteerError
 from .models import Volunteer, VolunteerNeed
 
 
-def coordinated_organisations(user):
-    """Organisations the user coordinates or edits (caseworkers do not run the rota)."""
-    if not user.is_authenticated:
-        return OrganisationPage.objects.none()
-    if user.is_superuser:
-        return OrganisationPage.objects.all().order_by("title")
-    group_ids = list(user.groups.values_list("pk", flat=True))
-    return (
-        OrganisationPage.objects.filter(
-            Q(coordinators_group__in=group_ids) | Q(editors_group__in=group_ids)
-        )
-        .distinct()
-        .order_by("title")
-    )
-
-
 def _organisations(request, *, chosen=None) -> list[OrganisationPage]:
-    organisations = list(coordinated_organisations(request.user))
+    # Coordinators and editors run the rota; caseworkers do not.
+    organisations = list(organisations_for_user(request.user, VOLUNTEER_ROLES).order_by("title"))
     if not organisations:
         raise Http404
     if chosen:
