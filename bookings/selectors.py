@@ -133,11 +133,20 @@ def bookings_for_organisation(organisation, *, start, end) -> QuerySet:
 def booking_counts() -> list[dict]:
     """Bookings by channel, mode and current status, for the metrics (no personal data)."""
     return list(
-        Booking.objects.values("channel", "mode", "status").annotate(count=Count("id")).order_by()
+        Booking.objects.filter(is_practice=False)
+        .values("channel", "mode", "status")
+        .annotate(count=Count("id"))
+        .order_by()
     )
 
 
 def booking_event_counts() -> dict[str, int]:
     """How often each thing has happened to a booking since the start (never decreases)."""
-    rows = BookingEvent.objects.values("kind").annotate(count=Count("id")).order_by()
+    # Practice bookings are left out: they are deleted, and this count never decreases.
+    rows = (
+        BookingEvent.objects.filter(booking__is_practice=False)
+        .values("kind")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
     return {row["kind"]: row["count"] for row in rows}

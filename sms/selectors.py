@@ -26,16 +26,17 @@ def phones_visible_to(user) -> QuerySet:
 
 
 def messages_visible_to(user) -> QuerySet:
-    """Texts about the user's organisations' bookings, and every text to or from a phone that
-    has a booking with them (a citizen's "AFBUD" carries no booking id)."""
+    """Texts about the user's organisations' bookings, and the texts about no booking to or
+    from a phone that has a booking with them (a citizen's "AFBUD" carries no booking id). A
+    text about another organisation's booking stays theirs, even to the same phone."""
     messages = Message.objects.select_related("booking")
     if acts_for_every_organisation(user):
         return messages
     phones = phones_visible_to(user)
     return messages.filter(
         Q(booking__in=bookings_visible_to(user))
-        | Q(direction=Direction.OUT, to_number__in=phones)
-        | Q(direction=Direction.IN, from_number__in=phones)
+        | Q(booking__isnull=True, direction=Direction.OUT, to_number__in=phones)
+        | Q(booking__isnull=True, direction=Direction.IN, from_number__in=phones)
     )
 
 
@@ -63,9 +64,11 @@ def conversations_needing_person(user) -> QuerySet:
     )
 
 
-def phone_history(phone: str, *, limit: int = 50) -> list[Message]:
-    """Both directions for one phone, oldest first (for the simulator's chat view)."""
-    rows = Message.objects.filter(
+def phone_history(phone: str, *, limit: int = 50, visible_to=None) -> list[Message]:
+    """Both directions for one phone, oldest first (the simulator's chat view, and a booking's
+    SMS history for staff, then only what `visible_to` may see)."""
+    messages = Message.objects.all() if visible_to is None else messages_visible_to(visible_to)
+    rows = messages.filter(
         Q(direction=Direction.OUT, to_number=phone) | Q(direction=Direction.IN, from_number=phone)
     ).order_by("-created_at", "-pk")[:limit]
     return list(reversed(rows))

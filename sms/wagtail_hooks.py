@@ -55,6 +55,20 @@ def simulator_item():
     )
 
 
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        from hotspots.tenancy import acts_for_every_organisation
+
+        return acts_for_every_organisation(request.user)
+
+
+@hooks.register("register_sms_menu_item")
+def access_log_item():
+    return SuperuserMenuItem(
+        _("Looks at SMS histories"), reverse("sms_admin:access_log"), icon_name="view", order=400
+    )
+
+
 class StaffSubmenuMenuItem(SubmenuMenuItem):
     def is_shown(self, request):
         return _staff_only(request)

@@ -12,6 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from bookings.phones import is_practice_phone
+
 from ..backends.base import SmsSendError
 from ..models import (
     STATUS_RANK,
@@ -120,7 +122,10 @@ def queue_sms(
 ) -> Message:
     """Put a text for the E.164 number `to` in the outbox; it is sent once the surrounding
     transaction commits. Numbers that opted out get nothing, except the STOP confirmation."""
-    simulated = _simulating.get() or bool(in_reply_to and in_reply_to.simulated)
+    # A practice number (bookings.phones) is nobody's phone: its texts never leave the house.
+    simulated = (
+        _simulating.get() or bool(in_reply_to and in_reply_to.simulated) or is_practice_phone(to)
+    )
     opted_out = not allow_opted_out and not simulated and is_opted_out(to)
     message = Message.objects.create(
         direction=Direction.OUT,
