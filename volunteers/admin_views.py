@@ -140,21 +140,21 @@ def invite(request):
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         try:
-            volunteer = services.invite_volunteer(
+            invitation = services.invite_to_organisation(
                 organisation=organisation,
                 phone=form.cleaned_data["phone"],
                 first_name=form.cleaned_data["first_name"],
                 send_sms=form.cleaned_data["send_sms"],
+                alerts=form.cleaned_data["alerts"],
             )
         except VolunteerError as error:
             form.add_error("phone", error.message)
         else:
-            if form.cleaned_data["alerts"]:
-                volunteer.alerts_for.add(organisation)
+            # The same answer whether the number is new or already volunteers elsewhere (then
+            # she is asked by SMS first): nothing about another organisation's volunteer.
             messages.success(
                 request,
-                _("%(name)s is now a volunteer at %(organisation)s.")
-                % {"name": volunteer.first_name, "organisation": organisation.title},
+                _("Invitation sent to %(phone)s.") % {"phone": display_phone(invitation.phone)},
             )
             return redirect("volunteers_admin:volunteers")
     return render(
@@ -180,12 +180,21 @@ def edit_volunteer(request, volunteer_id: int, organisation_id: int):
     volunteer = Volunteer.objects.filter(pk=volunteer_id, organisations=organisation).first()
     if volunteer is None:
         raise Http404
+    # Her name is hers in every organisation: only a coordinator of all of them may change it.
+    own = {o.pk for o in _organisations(request)}
+    shared = volunteer.organisations.exclude(pk__in=own).exists()
     initial = {
         "first_name": volunteer.first_name,
         "member": True,
         "alerts": volunteer.alerts_for.filter(pk=organisation.pk).exists(),
     }
     form = MembershipForm(request.POST or None, initial=initial)
+    if shared:
+        form.fields["first_name"].disabled = True
+        form.fields["first_name"].help_text = _(
+            "She also volunteers elsewhere, so only she or a coordinator of all her "
+            "organisations can change her name."
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_membership(
