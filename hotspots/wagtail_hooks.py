@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 
 from .models import OrganisationPage
+from .tenancy import acts_for_every_organisation
 
 
 @hooks.register("before_move_page")
@@ -20,6 +21,6 @@ def refuse_moves_the_user_may_not_make(request, page, destination):
 def keep_organisations_unless_superuser(request, page):
     # The organisation page carries the tenant's groups and collection: an editor deleting it
     # would lock every colleague out. Only a superuser retires an organisation.
-    if page.specific_class is OrganisationPage and not request.user.is_superuser:
+    if page.specific_class is OrganisationPage and not acts_for_every_organisation(request.user):
         return permission_denied(request)
     return None
