@@ -165,7 +165,7 @@ def world(home, settings):
         caseworker=quincy,
         starts_on=timezone.localdate(now) + timedelta(days=30),
         ends_on=timezone.localdate(now) + timedelta(days=31),
-        reason="Ferie Aarhus",
+        reason="Ferie",
     )
 
     volunteer = invite_volunteer(
@@ -178,7 +178,7 @@ def world(home, settings):
     a_editor = make_staff_user(a_org, "aarhus-editor")
     crisis = CrisisAction.objects.create(
         organisation=a_org,
-        kind="video",
+        kind="to_video",
         starts_at=now,
         ends_at=now + timedelta(days=1),
         message="Vandskade i Aarhus: vi mødes på video",
@@ -292,7 +292,7 @@ def _form_body(objects, literals) -> dict:
         "service": a["meeting_booking"].slot.occurrence.meeting_service_id,
         "caseworker": a["meeting_booking"].slot.occurrence.caseworker_id,
         "scope": a["hotspot"].pk,
-        "kind": "video",
+        "kind": "to_video",
         "first_day": today.isoformat(),
         "last_day": today.isoformat(),
         "template": "video",
