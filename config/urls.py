@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
+from config.language_views import choose_language
 from hotspots.api import api_router
 
 # The admin's own Content-Security-Policy (config/csp.py): Wagtail's widgets use inline scripts.
@@ -21,6 +22,7 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("sitemap.xml", sitemap),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sprog/<str:code>/", choose_language, name="choose_language"),
     # django-recurrence's admin widget reads its labels from here.
     path("jsi18n/", JavaScriptCatalog.as_view(packages=["recurrence"]), name="javascript-catalog"),
     path("sms/", include("sms.urls")),

@@ -318,7 +318,7 @@ def dispatch_crisis_messages(*, action_id: int) -> int:
     """Hand every queued text of the action to the SMS outbox worker, which sends at the
     provider's pace with its usual retries. Anything this misses (a crash half-way) the
     outbox's periodic job re-enqueues."""
-    from sms.services.outbox import _enqueue_send
+    from sms.services import enqueue_queued_sends
 
     action = CrisisAction.objects.filter(pk=action_id).first()
     if action is None or action.applied_at is None:
@@ -329,8 +329,7 @@ def dispatch_crisis_messages(*, action_id: int) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for message_id in ids:
-        _enqueue_send(message_id)
+    enqueue_queued_sends(message_ids=ids, purpose=action.sms_purpose)
     return len(ids)
 
 

@@ -16,6 +16,7 @@ from .inbound import (
 from .outbox import (
     PURPOSE_STOP_CONFIRMATION,
     deliver_message,
+    enqueue_queued_sends,
     get_backend,
     is_opted_out,
     queue_sms,
@@ -39,6 +40,7 @@ __all__ = [
     "PURPOSE_STOP_CONFIRMATION",
     "DatabaseWorld",
     "deliver_message",
+    "enqueue_queued_sends",
     "get_backend",
     "is_opted_out",
     "mark_conversation_handled",
