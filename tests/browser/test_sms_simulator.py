@@ -27,7 +27,7 @@ def test_public_simulator_in_debug(live_server, settings, browser_page):
     make_bookable_session(sms_code="4021")
     page = browser_page
     page.goto(f"{live_server.url}/sms/simulator/")
-    page.get_by_label("Mobile number").fill("20 30 40 50")
+    page.get_by_label("Practice number").fill("70 00 00 50")
     page.get_by_label("Text message").fill("tid 4021")
     page.get_by_role("button", name="Send").click()
     page.get_by_text("Ledige tider:").wait_for()

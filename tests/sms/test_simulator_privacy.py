@@ -164,3 +164,15 @@ def test_the_access_log_forgets_the_number_after_the_retention_period(world, set
     assert wipe_old_access_phones(now=later) == 1
     row = PhoneHistoryAccess.objects.get()
     assert row.phone == "" and row.username == staff.username
+
+
+def test_the_public_development_simulator_takes_practice_numbers_only(client, world, settings):
+    settings.DEBUG = True
+    _org_a, _org_b, _session, booking_a = world
+    page = en(client).get("/sms/simulator/", {"phone": PHONE_A}).content.decode()
+    assert "works only with practice numbers" in page and "Du er booket" not in page
+    response = client.post("/sms/simulator/", {"phone": "70 00 00 50", "text": "tid 4021"})
+    assert response.status_code == 302
+    assert "Ledige tider:" in client.get(response["Location"]).content.decode()
+    booking_a.refresh_from_db()
+    assert booking_a.status == BookingStatus.CONFIRMED
