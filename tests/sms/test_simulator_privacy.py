@@ -152,6 +152,9 @@ def test_superusers_see_the_access_log_and_staff_do_not(client, world):
     client.force_login(root)
     page = en(client).get(log_url).content.decode()
     assert "aarhus-staff" in page and "+45 20 30 40 50" in page and booking_a.reference in page
+    assert log_url in client.get(reverse("wagtailadmin_home")).content.decode()  # in the menu
+    client.force_login(staff)
+    assert log_url not in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
 def test_the_access_log_forgets_the_number_after_the_retention_period(world, settings):
