@@ -9,12 +9,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from config.language_views import choose_language
+from hotspots.admin_scoped_views import scoped_admin_urlpatterns
 from hotspots.api import api_router
 from hotspots.page_cache import serve_from_page_cache
 
 # The admin's own Content-Security-Policy (config/csp.py): Wagtail's widgets use inline scripts.
+# In front: Wagtail views narrowed to the user's own organisations (hotspots/admin_scoped_views.py).
 admin_urlpatterns = decorate_urlpatterns(
-    wagtailadmin_urls.urlpatterns, csp_override(settings.ADMIN_CSP)
+    scoped_admin_urlpatterns + wagtailadmin_urls.urlpatterns, csp_override(settings.ADMIN_CSP)
 )
 
 urlpatterns = [
