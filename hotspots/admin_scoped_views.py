@@ -14,14 +14,21 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, QueryDict
 from django.urls import path
+from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.views import chooser
 from wagtail.admin.views.bulk_action import index as bulk_action_dispatch
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
+from wagtail.admin.views.pages.listing import ExplorableIndexView
+from wagtail.admin.views.pages.usage import ContentTypeUseView
+from wagtail.admin.views.pages.workflow import PreviewRevisionForTaskView
+from wagtail.admin.views.reports.audit_logging import LogEntriesView
+from wagtail.admin.views.reports.locked_pages import LockedPagesView
 from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportView
-from wagtail.admin.viewsets.pages import page_viewset_registry
+from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
+from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -97,20 +104,6 @@ class ScopedExternalLinkView(chooser.ExternalLinkView):
         if scoping.own_pages(request.user).filter(pk=matched["id"]).exists():
             return response
         return self.render_chosen_response(self.get_result_data())
-
-
-# --- Workflow preview ------------------------------------------------------------------------
-
-_wagtail_workflow_preview = page_viewset_registry.as_view(
-    "workflow_preview", page_id_kwarg="page_id"
-)
-
-
-def scoped_workflow_preview(request, page_id, task_id):
-    # Wagtail's view puts the page's latest draft title in its "not awaiting moderation" message.
-    if not scoping.own_pages(request.user).filter(pk=page_id).exists():
-        raise Http404
-    return _wagtail_workflow_preview(request, page_id=page_id, task_id=task_id)
 
 
 # --- Bulk actions ----------------------------------------------------------------------------
@@ -192,6 +185,72 @@ class ScopedPageTypesUsageReportView(PageTypesUsageReportView):
         ).order_by("-count", "app_label", "model")
 
 
+class OwnStaffInUserFiltersMixin:
+    """Wagtail's reports offer a filter by user ("locked by", "requested by", "user") listing
+    everyone who ever did so, other organisations' staff included. Offer only the own staff."""
+
+    @cached_property
+    def filters(self):
+        filterset = super().filters
+        user = self.request.user
+        if filterset is None or scoping.sees_everything(user):
+            return filterset
+        user_model = get_user_model()
+        for name, report_filter in filterset.filters.items():
+            field = filterset.form.fields.get(name)
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model is user_model:
+                narrowed = scoping.own_users(user, queryset)
+                report_filter.queryset = narrowed
+                field.queryset = narrowed
+        return filterset
+
+
+class ScopedLockedPagesView(OwnStaffInUserFiltersMixin, LockedPagesView):
+    pass
+
+
+class ScopedSiteHistoryView(OwnStaffInUserFiltersMixin, LogEntriesView):
+    pass
+
+
+class ScopedWorkflowReportView(OwnStaffInUserFiltersMixin, WorkflowView):
+    pass
+
+
+class ScopedWorkflowTasksReportView(OwnStaffInUserFiltersMixin, WorkflowTasksView):
+    pass
+
+
+# --- Page views of every page type (explorer, workflow preview) ------------------------------
+
+
+class ScopedExplorableIndexView(OwnStaffInUserFiltersMixin, ExplorableIndexView):
+    pass
+
+
+class ScopedContentTypeUseView(OwnStaffInUserFiltersMixin, ContentTypeUseView):
+    pass
+
+
+class ScopedPreviewRevisionForTaskView(PreviewRevisionForTaskView):
+    def get(self, request, *args, **kwargs):
+        # Wagtail's view puts the page's latest draft title in its "not awaiting moderation"
+        # message, for any page id.
+        if not scoping.own_pages(request.user).filter(pk=self.object.pk).exists():
+            raise Http404
+        return super().get(request, *args, **kwargs)
+
+
+class ScopedPageViewSet(PageViewSet):
+    """Registered for the base Page model, it replaces Wagtail's default page views for every
+    page type (none of ours has a viewset of its own)."""
+
+    index_view_class = ScopedExplorableIndexView
+    content_type_use_view_class = ScopedContentTypeUseView
+    workflow_preview_view_class = ScopedPreviewRevisionForTaskView
+
+
 def _admin_404_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -209,17 +268,19 @@ def _scoped_admin_urlpatterns():
         path("choose-page/<int:parent_page_id>/", ScopedPageBrowseView.as_view()),
         path("choose-page/chosen-multiple/", ScopedChosenMultipleView.as_view()),
         path("choose-external-link/", ScopedExternalLinkView.as_view()),
-        path(
-            "pages/workflow/preview/<int:page_id>/<int:task_id>/",
-            scoped_workflow_preview,
-        ),
         path("bulk/<str:app_label>/<str:model_name>/<str:action>/", scoped_bulk_action),
-        path("reports/page-types-usage/", ScopedPageTypesUsageReportView.as_view()),
-        path(
-            "reports/page-types-usage/results/",
-            ScopedPageTypesUsageReportView.as_view(results_only=True),
-        ),
     ]
+    for prefix, view_class in (
+        ("reports/page-types-usage/", ScopedPageTypesUsageReportView),
+        ("reports/locked/", ScopedLockedPagesView),
+        ("reports/site-history/", ScopedSiteHistoryView),
+        ("reports/workflow/", ScopedWorkflowReportView),
+        ("reports/workflow_tasks/", ScopedWorkflowTasksReportView),
+    ):
+        patterns += [
+            path(prefix, view_class.as_view()),
+            path(f"{prefix}results/", view_class.as_view(results_only=True)),
+        ]
     # The same protections Wagtail gives its own admin URLs.
     for decorator in (require_admin_access, _admin_404_page, never_cache):
         patterns = decorate_urlpatterns(patterns, decorator)

@@ -43,3 +43,11 @@ def admin_api_lists_only_own_collections(router):
 
     router.register_endpoint("images", ScopedImagesAdminAPIViewSet)
     router.register_endpoint("documents", ScopedDocumentsAdminAPIViewSet)
+
+
+# After Wagtail's own default page viewset (order -1), so this one serves every page type.
+@hooks.register("register_admin_viewset")
+def page_views_scoped_to_own_organisations():
+    from .admin_scoped_views import ScopedPageViewSet
+
+    return ScopedPageViewSet()
