@@ -5,6 +5,7 @@ Wagtail offers no hook for these, so `scoped_admin_urlpatterns` is placed in fro
 admin URLs (config/urls.py): same paths, same protections (admin access, no caching, the admin's
 404 page). Everything else is Wagtail's own view; superusers get Wagtail's views unchanged."""
 
+import copy
 import functools
 import json
 import re
@@ -12,13 +13,13 @@ import re
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.http import Http404, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.urls import path
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
 from wagtail.admin.auth import require_admin_access
-from wagtail.admin.views import chooser
+from wagtail.admin.views import chooser, tags
 from wagtail.admin.views.bulk_action import index as bulk_action_dispatch
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.views.pages.listing import ExplorableIndexView
@@ -30,7 +31,11 @@ from wagtail.admin.views.reports.page_types_usage import PageTypesUsageReportVie
 from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
 from wagtail.admin.viewsets.pages import PageViewSet
 from wagtail.documents import get_document_model
+from wagtail.documents.views import documents
 from wagtail.images import get_image_model
+from wagtail.images.views import images
+from wagtail.images.views.chooser import ImageChooseView
+from wagtail.images.views.chooser import viewset as image_chooser_viewset
 from wagtail.models import Page
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
@@ -251,6 +256,68 @@ class ScopedPageViewSet(PageViewSet):
     workflow_preview_view_class = ScopedPreviewRevisionForTaskView
 
 
+# --- Tags of images and documents ------------------------------------------------------------
+
+
+def scoped_tag_autocomplete(request, app_name=None, model_name=None):
+    """Suggests tags while typing; Wagtail suggests every tag anyone ever used."""
+    if scoping.sees_everything(request.user) or (app_name and model_name):
+        return tags.autocomplete(request, app_name, model_name)
+    term = request.GET.get("term")
+    names = (
+        scoping.own_tags(request.user)
+        .filter(name__istartswith=term)
+        .order_by("name")
+        .values_list("name", flat=True)[: tags.TAGS_AUTOCOMPLETE_LIMIT]
+        if term
+        else []
+    )
+    return JsonResponse(list(names), safe=False)
+
+
+class OwnTagsInTagFilterMixin:
+    """The image and document listings offer "the ten most popular tags" as a filter, counted
+    over every organisation's files; count only the user's own."""
+
+    @cached_property
+    def filters(self):
+        filterset = super().filters
+        user = self.request.user
+        if filterset is None or scoping.sees_everything(user) or "tag" not in filterset.filters:
+            return filterset
+        choices = [(tag.name, tag.name) for tag in scoping.popular_own_tags(user, self.model)]
+        if choices:
+            filterset.filters["tag"].extra["choices"] = choices
+            filterset.form.fields["tag"].choices = choices
+        else:
+            del filterset.filters["tag"]
+            del filterset.form.fields["tag"]
+        return filterset
+
+
+class ScopedImageIndexView(OwnTagsInTagFilterMixin, images.IndexView):
+    pass
+
+
+class ScopedDocumentIndexView(OwnTagsInTagFilterMixin, documents.IndexView):
+    pass
+
+
+class ScopedImageChooseView(ImageChooseView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not scoping.sees_everything(self.request.user):
+            context["popular_tags"] = scoping.popular_own_tags(self.request.user, self.model)
+        return context
+
+
+def _scoped_image_choose_view():
+    # Wagtail's image chooser viewset, with only the choose view's class swapped.
+    scoped_viewset = copy.copy(image_chooser_viewset)
+    scoped_viewset.choose_view_class = ScopedImageChooseView
+    return scoped_viewset.choose_view
+
+
 def _admin_404_page(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -269,6 +336,13 @@ def _scoped_admin_urlpatterns():
         path("choose-page/chosen-multiple/", ScopedChosenMultipleView.as_view()),
         path("choose-external-link/", ScopedExternalLinkView.as_view()),
         path("bulk/<str:app_label>/<str:model_name>/<str:action>/", scoped_bulk_action),
+        path("tag-autocomplete/", scoped_tag_autocomplete),
+        path("tag-autocomplete/<slug:app_name>/<slug:model_name>/", scoped_tag_autocomplete),
+        path("images/", ScopedImageIndexView.as_view()),
+        path("images/results/", ScopedImageIndexView.as_view(results_only=True)),
+        path("images/chooser/", _scoped_image_choose_view()),
+        path("documents/", ScopedDocumentIndexView.as_view()),
+        path("documents/results/", ScopedDocumentIndexView.as_view(results_only=True)),
     ]
     for prefix, view_class in (
         ("reports/page-types-usage/", ScopedPageTypesUsageReportView),

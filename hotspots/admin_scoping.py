@@ -7,7 +7,9 @@ Superusers see everything, as Wagtail shows them. Everyone else sees the subtree
 organisations, plus the ancestors of those subtrees (the directory root) so they can navigate."""
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+from taggit.models import Tag, TaggedItem
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page
@@ -100,3 +102,34 @@ def own_users(user, queryset: QuerySet | None = None) -> QuerySet:
     for organisation in organisations_for_user(user):
         group_ids.update(group.pk for group in organisation.staff_groups)
     return queryset.filter(Q(groups__in=group_ids) | Q(pk=user.pk)).distinct()
+
+
+def own_tags(user) -> QuerySet:
+    """Tags on the user's own images and documents (the only tagged things here)."""
+    if sees_everything(user):
+        return Tag.objects.all()
+    image_model, document_model = get_image_model(), get_document_model()
+    tagged = TaggedItem.objects.filter(
+        Q(
+            content_type=ContentType.objects.get_for_model(image_model),
+            object_id__in=own_images(user).values("pk"),
+        )
+        | Q(
+            content_type=ContentType.objects.get_for_model(document_model),
+            object_id__in=own_documents(user).values("pk"),
+        )
+    )
+    return Tag.objects.filter(pk__in=tagged.values("tag_id"))
+
+
+def popular_own_tags(user, model, count: int = 10) -> QuerySet:
+    """Wagtail's "most popular tags" of a model, counted over the user's own objects only."""
+    own = own_images(user) if model is get_image_model() else own_documents(user)
+    return (
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(model),
+            taggit_taggeditem_items__object_id__in=own.values("pk"),
+        )
+        .annotate(item_count=Count("taggit_taggeditem_items"))
+        .order_by("-item_count", "name")[:count]
+    )
