@@ -14,7 +14,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import Http404, JsonResponse, QueryDict
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
@@ -40,6 +40,12 @@ from wagtail.models import Page
 from wagtail.utils.urlpatterns import decorate_urlpatterns
 
 from . import admin_scoping as scoping
+
+
+def _ids(values: list[str]) -> list[str]:
+    """Ids as the database can compare them: a 30-digit "id" would overflow a bigint (a 500)."""
+    return [value for value in values if re.fullmatch(r"\d{1,18}", value)]
+
 
 # --- Page chooser ----------------------------------------------------------------------------
 
@@ -75,7 +81,7 @@ class ScopedChosenMultipleView(chooser.ChosenMultipleView):
     """Answers with the titles of the chosen pages: only of pages the user may choose."""
 
     def get(self, request):
-        pks = [pk for pk in request.GET.getlist("id") if pk.isdigit()]
+        pks = _ids(request.GET.getlist("id"))
         pages = scoping.navigable_pages(request.user, Page.objects.filter(pk__in=pks)).specific()
         return self.render_chosen_response(
             [
@@ -83,7 +89,7 @@ class ScopedChosenMultipleView(chooser.ChosenMultipleView):
                     "id": page.pk,
                     "parentId": page.get_parent().pk,
                     "adminTitle": page.get_admin_display_title(),
-                    "editUrl": chooser.reverse("wagtailadmin_pages:edit", args=(page.pk,)),
+                    "editUrl": reverse("wagtailadmin_pages:edit", args=(page.pk,)),
                     "url": page.url,
                 }
                 for page in pages
@@ -145,7 +151,7 @@ def scoped_bulk_action(request, app_label, model_name, action):
             request.GET.get("childOf")
         )
     else:
-        requested = [pk for pk in requested if re.fullmatch(r"\d{1,18}", pk)]
+        requested = _ids(requested)
     allowed = list(
         scope(request.user, model.objects.filter(pk__in=requested))
         .order_by("pk")

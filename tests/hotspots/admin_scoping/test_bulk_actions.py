@@ -140,3 +140,8 @@ def test_own_objects_are_still_listed_and_acted_on(aalborg_client, aarhus, aalbo
     assert response.status_code == 302
     assert not Page.objects.get(pk=aalborg.hotspot.pk).live
     assert _state(aarhus) == before
+
+
+def test_an_id_too_long_for_the_database_is_refused_not_an_error(aalborg_client, aalborg):
+    response = aalborg_client.get(_url("wagtailimages", "image", "delete"), {"id": "9" * 30})
+    assert response.status_code == 404

@@ -114,3 +114,17 @@ def test_a_pasted_link_to_an_own_page_becomes_an_internal_link(client, aarhus, a
     )
     data = json.loads(response.content)
     assert data["result"]["id"] == aarhus.hotspot.pk
+
+
+def test_a_superuser_still_finds_every_organisations_pages(admin_client, aarhus, aalborg):
+    body = text(admin_client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Kladde"}))
+    assert "Aarhus Hemmelig Kladde" in body
+    assert "Aalborg Hemmelig Kladde" in body
+
+
+def test_an_id_too_long_for_the_database_is_ignored(aalborg_client, aalborg):
+    response = aalborg_client.get(
+        reverse("wagtailadmin_choose_page_chosen_multiple"),
+        {"id": ["9" * 30, aalborg.hotspot.pk]},
+    )
+    assert [page["id"] for page in json.loads(response.content)["result"]] == [aalborg.hotspot.pk]
