@@ -39,7 +39,7 @@ from bench._common import PRODUCTION_BENCH_SETTINGS  # noqa: E402
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "dh_sms_priority_bench"
 DATABASE_URL = f"{PG}/{DB_NAME}"
-PORT = int(os.environ.get("BENCH_PORT", "8104"))
+PORT = int(os.environ.get("BENCH_PORT", "8105"))
 BULK = int(os.environ.get("BENCH_BULK", "10000"))
 CITIZENS = int(os.environ.get("BENCH_CITIZENS", "100"))
 DEADLINE = time.monotonic() + float(os.environ.get("BENCH_MAX_SECONDS", "240"))

@@ -241,6 +241,9 @@ def cache_from_env() -> dict:
 
 
 CACHES = {"default": cache_from_env()}
+# Public pages are kept this long for anonymous visitors; any change a citizen would see renders
+# them afresh at once (hotspots/page_cache.py). 0 switches the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # Background work: django.tasks with the database backend, run by `manage.py db_worker`.
 # Three queues (sms/queues.py): `interactive` for what a person is waiting for (inbound SMS, replies,
