@@ -13,7 +13,7 @@ import re
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.http import Http404, JsonResponse, QueryDict
+from django.http import Http404, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
@@ -102,6 +102,9 @@ class ScopedExternalLinkView(chooser.ExternalLinkView):
     title. For another organisation's page it stays an external link: no draft title."""
 
     def post(self, request):
+        if not request.POST.get("url"):
+            # Wagtail's view raises AttributeError on a form without a URL: answer plainly.
+            return HttpResponseBadRequest("A link needs a URL.")
         response = super().post(request)
         if scoping.sees_everything(request.user) or not self.form.is_valid():
             return response
@@ -335,12 +338,29 @@ def _admin_404_page(view):
     return wrapper
 
 
+def scoped_choose_parent(request, app_label, model_name):
+    """ "Choose parent" for a new page: a posted parent outside the user's organisations would be
+    shown back by title in the chooser widget of the re-rendered form; it is dropped first, so
+    the form answers "this field is required" and names nothing."""
+    from wagtail.admin.urls.pages import urlpatterns as page_urlpatterns
+
+    parent_id = request.POST.get("parent_page", "") if request.method == "POST" else ""
+    if parent_id:
+        page = Page.objects.filter(pk=parent_id).first() if parent_id.isdigit() else None
+        if page is None or not scoping.is_own_page(request.user, page):
+            request.POST = request.POST.copy()
+            request.POST.pop("parent_page")
+    wagtail_view = next(p.callback for p in page_urlpatterns if p.name == "choose_parent")
+    return wagtail_view(request, app_label=app_label, model_name=model_name)
+
+
 def _scoped_admin_urlpatterns():
     patterns = [
         path("choose-page/", ScopedPageBrowseView.as_view()),
         path("choose-page/<int:parent_page_id>/", ScopedPageBrowseView.as_view()),
         path("choose-page/chosen-multiple/", ScopedChosenMultipleView.as_view()),
         path("choose-external-link/", ScopedExternalLinkView.as_view()),
+        path("pages/create/<slug:app_label>/<slug:model_name>", scoped_choose_parent),
         path("bulk/<str:app_label>/<str:model_name>/<str:action>/", scoped_bulk_action),
         path("tag-autocomplete/", scoped_tag_autocomplete),
         path("tag-autocomplete/<slug:app_name>/<slug:model_name>/", scoped_tag_autocomplete),

@@ -7,13 +7,11 @@ requester's own session or account (logging out, their own profile): those are s
 with GET. `server_error` names a known 500 that is not a tenancy matter (it still must not
 show A's data or change anything). `own_rows=True` where the view may legitimately create rows of the requester's own
 (e.g. a caseworker profile on first visit); the database check is then skipped for that URL
-but not the content check. `xfail` names the branch that fixes a known hole.
+but not the content check.
 
 A URL name missing here fails the walk: every new staff URL needs a tenancy case."""
 
 from dataclasses import dataclass, field
-
-ITEM_3 = "issue 11 item 3"
 
 
 @dataclass(frozen=True)
@@ -27,7 +25,6 @@ class Case:
     query: dict = field(default_factory=dict)
     post: bool = True
     own_rows: bool = False
-    xfail: str = ""
     server_error: str = ""  # a known 500 that is no tenancy matter, with whose it is
 
 
@@ -96,7 +93,6 @@ CASES: dict[str, Case] = {
             "action": Lit("delete"),
         },
         query={"id": "hotspot"},
-        xfail=ITEM_3,
     ),
     "wagtailadmin_pages:add": Case(
         kwargs={
@@ -117,20 +113,17 @@ CASES: dict[str, Case] = {
             "content_type_app_name": Lit("hotspots"),
             "content_type_model_name": Lit("hotspotpage"),
         },
-        xfail=ITEM_3,
     ),
     "wagtailadmin_pages:type_use_results": Case(
         kwargs={
             "content_type_app_name": Lit("hotspots"),
             "content_type_model_name": Lit("hotspotpage"),
         },
-        xfail=ITEM_3,
     ),
     # The POSTed parent is re-shown in the page chooser widget, title included.
     "wagtailadmin_pages:choose_parent": Case(
         kwargs={"app_label": Lit("hotspots"), "model_name": Lit("hotspotpage")},
         query={"parent_page": "org"},
-        xfail=ITEM_3,
     ),
     "wagtailadmin_pages:usage": page(),
     "wagtailadmin_pages:edit": page(),
@@ -140,8 +133,8 @@ CASES: dict[str, Case] = {
     "wagtailadmin_pages:delete": page(),
     "wagtailadmin_pages:unpublish": page(),
     "wagtailadmin_pages:convert_alias": page(),
-    "wagtailadmin_pages:search": Case(query={"q": Lit("Dokk1")}, xfail=ITEM_3),
-    "wagtailadmin_pages:search_results": Case(query={"q": Lit("Dokk1")}, xfail=ITEM_3),
+    "wagtailadmin_pages:search": Case(query={"q": Lit("Dokk1")}),
+    "wagtailadmin_pages:search_results": Case(query={"q": Lit("Dokk1")}),
     "wagtailadmin_pages:move": Case(kwargs={"page_to_move_id": "hotspot"}),
     "wagtailadmin_pages:move_confirm": Case(
         kwargs={"page_to_move_id": "hotspot", "destination_id": "b_org"}
@@ -157,9 +150,7 @@ CASES: dict[str, Case] = {
         kwargs={"page_id": "hotspot", "action_name": Lit("approve"), "task_state_id": Lit(1)}
     ),
     "wagtailadmin_pages:confirm_workflow_cancellation": page(),
-    "wagtailadmin_pages:workflow_preview": Case(
-        kwargs={"page_id": "draft", "task_id": "task"}, xfail=ITEM_3
-    ),
+    "wagtailadmin_pages:workflow_preview": Case(kwargs={"page_id": "draft", "task_id": "task"}),
     "wagtailadmin_pages:set_privacy": page(),
     "wagtailadmin_pages:lock": page(),
     "wagtailadmin_pages:unlock": page(),
@@ -182,13 +173,11 @@ CASES: dict[str, Case] = {
     ),
     "wagtailadmin_pages:history": page(),
     "wagtailadmin_pages:history_results": page(),
-    "wagtailadmin_choose_page": Case(xfail=ITEM_3),
-    "wagtailadmin_choose_page_child": Case(kwargs={"parent_page_id": "org"}, xfail=ITEM_3),
-    "wagtailadmin_choose_page_search": Case(query={"q": Lit("Dokk1")}, xfail=ITEM_3),
-    "wagtailadmin_choose_page_chosen_multiple": Case(query={"id": "draft"}, xfail=ITEM_3),
-    "wagtailadmin_choose_page_external_link": Case(
-        server_error="Wagtail: a POST without `url` raises AttributeError (issue 11 item 9)"
-    ),
+    "wagtailadmin_choose_page": Case(),
+    "wagtailadmin_choose_page_child": Case(kwargs={"parent_page_id": "org"}),
+    "wagtailadmin_choose_page_search": Case(query={"q": Lit("Dokk1")}),
+    "wagtailadmin_choose_page_chosen_multiple": Case(query={"id": "draft"}),
+    "wagtailadmin_choose_page_external_link": Case(),
     "wagtailadmin_choose_page_email_link": NOTHING,
     "wagtailadmin_choose_page_phone_link": NOTHING,
     "wagtailadmin_choose_page_anchor_link": NOTHING,
@@ -202,12 +191,12 @@ CASES: dict[str, Case] = {
     "wagtailadmin_api:pages:detail": Case(kwargs={"pk": "draft"}),
     "wagtailadmin_api:pages:find": Case(query={"html_path": Lit("/")}),
     "wagtailadmin_api:pages:action": Case(kwargs={"pk": "hotspot", "action_name": Lit("copy")}),
-    "wagtailadmin_api:documents:listing": Case(xfail=ITEM_3),
-    "wagtailadmin_api:documents:detail": Case(kwargs={"pk": "document"}, xfail=ITEM_3),
-    "wagtailadmin_api:documents:find": Case(query={"id": "document"}, xfail=ITEM_3),
-    "wagtailadmin_api:images:listing": Case(xfail=ITEM_3),
-    "wagtailadmin_api:images:detail": Case(kwargs={"pk": "image"}, xfail=ITEM_3),
-    "wagtailadmin_api:images:find": Case(query={"id": "image"}, xfail=ITEM_3),
+    "wagtailadmin_api:documents:listing": Case(),
+    "wagtailadmin_api:documents:detail": Case(kwargs={"pk": "document"}),
+    "wagtailadmin_api:documents:find": Case(query={"id": "document"}),
+    "wagtailadmin_api:images:listing": Case(),
+    "wagtailadmin_api:images:detail": Case(kwargs={"pk": "image"}),
+    "wagtailadmin_api:images:find": Case(query={"id": "image"}),
     # --- Wagtail: collections, workflows, reports ---------------------------------------------
     "wagtailadmin_collections:index": NOTHING,
     "wagtailadmin_collections:add": NOTHING,
@@ -246,8 +235,8 @@ CASES: dict[str, Case] = {
     "wagtailadmin_reports:site_history_results": NOTHING,
     "wagtailadmin_reports:aging_pages": NOTHING,
     "wagtailadmin_reports:aging_pages_results": NOTHING,
-    "wagtailadmin_reports:page_types_usage": Case(xfail=ITEM_3),
-    "wagtailadmin_reports:page_types_usage_results": Case(xfail=ITEM_3),
+    "wagtailadmin_reports:page_types_usage": Case(),
+    "wagtailadmin_reports:page_types_usage_results": Case(),
     # --- Wagtail: the requester's own account and session -------------------------------------
     "wagtailadmin_account": Case(post=False),
     "wagtailadmin_logout": Case(post=False),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from .tenancy_url_cases import CASES, ITEM_3, Case, Lit
+from .tenancy_url_cases import CASES, Case, Lit
 
 # Staff URLs outside /admin/: a draft hotspot's poster is for its own organisation's staff.
 STAFF_URLS_OUTSIDE_ADMIN = {"hotspot_poster", "hotspot_poster_pdf"}
@@ -81,7 +81,13 @@ def _walk(patterns, prefix="", namespace=""):
 def staff_urls() -> dict[str, list[str]]:
     """Every admin and staff URL as {case key: [routes]} (a name may have several routes)."""
     found: dict[str, list[str]] = {}
-    for route, name, _pattern in _walk(get_resolver().url_patterns):
+    walked = list(_walk(get_resolver().url_patterns))
+    # The organisation-scoped views (hotspots/admin_scoped_views.py) sit unnamed in front of
+    # Wagtail's own on the same paths: the named case for that path walks them.
+    named_routes = {route for route, name, _pattern in walked if name}
+    for route, name, _pattern in walked:
+        if not name and route in named_routes:
+            continue
         if route.startswith("admin/") or name in STAFF_URLS_OUTSIDE_ADMIN:
             found.setdefault(name or route, []).append(route)
     return found
@@ -368,7 +374,7 @@ def _judge(method: str, response, request_text: str, case: Case) -> str:
     return ""
 
 
-def _walk_cases(client, world, *, xfail: bool) -> list[str]:
+def _walk_cases(client, world) -> list[str]:
     objects, literals, b_staff = world
     body = _form_body(objects, literals)
     body_text = urlencode(body, doseq=True)
@@ -376,7 +382,7 @@ def _walk_cases(client, world, *, xfail: bool) -> list[str]:
     last = _fingerprint()
     for key, _routes in sorted(staff_urls().items()):
         case = CASES.get(key)
-        if case is None or bool(case.xfail) != xfail:
+        if case is None:
             continue
         url = _url(key, case, objects, literals)
         before = None if case.own_rows else last
@@ -404,14 +410,5 @@ def test_other_organisations_staff_are_refused_on_every_staff_url(client, world,
     settings.DEBUG = False
     client.raise_request_exception = False
     client.force_login(world[2])
-    failures = _walk_cases(client, world, xfail=False)
+    failures = _walk_cases(client, world)
     assert not failures, f"{len(failures)} staff URLs let B at A's data:\n" + "\n".join(failures)
-
-
-@pytest.mark.xfail(strict=False, reason=ITEM_3)
-@pytest.mark.django_db
-def test_wagtail_urls_fixed_by_issue_11_item_3(client, world, settings):
-    client.raise_request_exception = False
-    client.force_login(world[2])
-    failures = _walk_cases(client, world, xfail=True)
-    assert not failures, f"{len(failures)} Wagtail URLs let B at A's data:\n" + "\n".join(failures)
