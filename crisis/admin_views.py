@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.phones import display_phone
+from hotspots.tenancy import Role, organisations_for_user
 from sms import gsm
 
 from . import selectors, services
@@ -19,7 +20,8 @@ from .models import CrisisAction, CrisisKind
 
 
 def _organisations(request) -> list:
-    organisations = list(selectors.coordinated_organisations(request.user).order_by("title"))
+    # Crisis mode is a coordinator's decision: editors and caseworkers do not get it.
+    organisations = list(organisations_for_user(request.user, Role.COORDINATOR).order_by("title"))
     if not organisations:
         raise Http404
     return organisations

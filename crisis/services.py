@@ -33,6 +33,7 @@ from bookings.models import (
     WaitlistStatus,
 )
 from bookings.validators import CPR_MESSAGE, contains_cpr_number
+from hotspots.tenancy import Role, may_act_for
 from sms.models import Direction, Message, OptOut, Status
 
 from . import selectors
@@ -71,7 +72,7 @@ def start_crisis_action(
 ) -> CrisisAction:
     """Record the coordinator's decision and hand the work to a task once it commits."""
     now = now or timezone.now()
-    if not selectors.coordinated_organisations(user).filter(pk=organisation.pk).exists():
+    if not may_act_for(user, organisation, Role.COORDINATOR):
         raise CrisisError(_("You are not a coordinator of this organisation."))
     if kind not in CrisisKind.values:
         raise CrisisError(_("Choose what should happen."))
@@ -320,7 +321,7 @@ def dispatch_crisis_messages(*, action_id: int) -> int:
     """Hand every queued text of the action to the SMS outbox worker, which sends at the
     provider's pace with its usual retries. Anything this misses (a crash half-way) the
     outbox's periodic job re-enqueues."""
-    from sms.services.outbox import _enqueue_send
+    from sms.services import enqueue_queued_sends
 
     action = CrisisAction.objects.filter(pk=action_id).first()
     if action is None or action.applied_at is None:
@@ -331,8 +332,7 @@ def dispatch_crisis_messages(*, action_id: int) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    for message_id in ids:
-        _enqueue_send(message_id)
+    enqueue_queued_sends(message_ids=ids, purpose=action.sms_purpose)
     return len(ids)
 
 
