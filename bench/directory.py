@@ -89,7 +89,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 settings.PAGE_CACHE_SECONDS = 0
-client = Client(HTTP_ACCEPT_LANGUAGE="da")
+client = Client(HTTP_ACCEPT_LANGUAGE="da", HTTP_HOST="127.0.0.1")
 for path in {paths!r}:
     for _ in range(5):
         client.get(path)

@@ -45,7 +45,6 @@ class PublishedImagesAPIViewSet(ImagesAPIViewSet):
     """Anyone may call the API: it lists only images already shown on a live page, not every
     organisation's uploads (drafts' photos, images not used yet)."""
 
-
     def get_queryset(self):
         return super().get_queryset().filter(pk__in=images_on_live_pages().values("pk"))
 
