@@ -25,7 +25,8 @@ from django.utils import timezone
 from recurrence import serialize
 
 from hotspots import schedule
-from hotspots.models import SessionPage
+from hotspots.closed_days import closed_dates
+from hotspots.models import HotspotClosure, OpenedHoliday, SessionClosure, SessionPage
 from hotspots.page_cache import bump_on_commit
 
 from .errors import BookingError, NotChangeable, OccurrenceCancelled, SlotFull
@@ -68,8 +69,9 @@ def slot_starts(session, starts_at, ends_at) -> list[tuple]:
     return result or [(starts_at, ends_at)]
 
 
-def _wanted(session, *, first, last, dates_cache=None) -> dict:
-    """date → (starts_at, ends_at) for the dates the session should have."""
+def _wanted(session, *, first, last, dates_cache=None, closed=frozenset()) -> dict:
+    """date → (starts_at, ends_at) for the dates the session should have; `closed` holds the
+    dates it is not offered (holidays it was not opened on, closures)."""
     if not session.live:
         return {}
     if dates_cache is None:
@@ -84,11 +86,42 @@ def _wanted(session, *, first, last, dates_cache=None) -> dict:
             days = dates_cache[key] = session.dates_between(first, last)
     result = {}
     for day in days:
+        if day in closed:
+            continue
         starts_at = schedule.local_datetime(day, session.start_time)
         ends_at = schedule.local_datetime(day, session.end_time)
         if starts_at < ends_at:
             result[day] = (starts_at, ends_at)
     return result
+
+
+def closed_dates_by_session(sessions, *, first, last) -> dict:
+    """session id → the dates from first to last it is not offered. Three queries for any
+    number of sessions; a hotspot's closures cover every session below it."""
+    ids = [s.pk for s in sessions]
+    opened, own, by_hotspot_path = defaultdict(set), defaultdict(list), defaultdict(list)
+    for session_id, day in OpenedHoliday.objects.filter(
+        session_id__in=ids, date__gte=first, date__lte=last
+    ).values_list("session_id", "date"):
+        opened[session_id].add(day)
+    for session_id, starts_on, ends_on in SessionClosure.objects.filter(
+        session_id__in=ids, ends_on__gte=first, starts_on__lte=last
+    ).values_list("session_id", "starts_on", "ends_on"):
+        own[session_id].append((starts_on, ends_on))
+    hotspot_paths = {s.path[: -SessionPage.steplen] for s in sessions}
+    for path, starts_on, ends_on in HotspotClosure.objects.filter(
+        hotspot__path__in=hotspot_paths, ends_on__gte=first, starts_on__lte=last
+    ).values_list("hotspot__path", "starts_on", "ends_on"):
+        by_hotspot_path[path].append((starts_on, ends_on))
+    return {
+        s.pk: closed_dates(
+            first,
+            last,
+            opened=opened[s.pk],
+            closures=own[s.pk] + by_hotspot_path[s.path[: -SessionPage.steplen]],
+        )
+        for s in sessions
+    }
 
 
 def plan_key(session, *, target: int) -> str:
@@ -126,8 +159,11 @@ def materialise_sessions(sessions, *, now=None, days: int | None = None) -> dict
 
         new_rows, replan, reinstated, removed = [], [], [], []
         dates_cache = {}
+        closed = closed_dates_by_session(sessions, first=today, last=last)
         for session in sessions:
-            wanted = _wanted(session, first=today, last=last, dates_cache=dates_cache)
+            wanted = _wanted(
+                session, first=today, last=last, dates_cache=dates_cache, closed=closed[session.pk]
+            )
             have = existing.get(session.pk, {})
             for day, (starts_at, ends_at) in wanted.items():
                 row = have.get(day)

@@ -7,6 +7,7 @@ from .base import (
     CopyFormWithoutAlias,
 )
 from .booking_rules import BookingRules
+from .closures import Closure, HotspotClosure, OpenedHoliday, SessionClosure
 from .home import (
     HomePage,
 )
@@ -37,17 +38,21 @@ __all__ = [
     "BookingRules",
     "BookingKind",
     "CapacityRule",
+    "Closure",
     "CopyFormWithoutAlias",
     "HelpTopic",
     "HomePage",
+    "HotspotClosure",
     "HotspotKind",
     "HotspotPage",
     "KnownAncestorsMixin",
     "Language",
     "MobileStop",
+    "OpenedHoliday",
     "OpeningHours",
     "OrganisationKind",
     "OrganisationPage",
+    "SessionClosure",
     "SessionPage",
     "Weekday",
     "free_sms_code",

@@ -118,6 +118,12 @@ class HotspotPage(KnownAncestorsMixin, RoutablePageMixin, Page):
         InlinePanel("stops", heading=_("Stops (mobile café only)"), label=_("stop")),
         FieldRowPanel([FieldPanel("phone"), FieldPanel("sms_code")]),
         InlinePanel("opening_hours", heading=_("Opening hours"), label=_("opening hours")),
+        InlinePanel(
+            "closures",
+            heading=_("Closures"),
+            label=_("closure"),
+            help_text=_("No session here is offered on these dates; citizens see the reason."),
+        ),
         FieldPanel("help_topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("languages", widget=forms.CheckboxSelectMultiple),
         MultiFieldPanel(

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from recurrence.fields import RecurrenceField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.models import Page
 
@@ -123,6 +123,20 @@ class SessionPage(KnownAncestorsMixin, BookingRules, Page):
             heading=_("How citizens can take part"),
         ),
         FieldPanel("what_to_bring"),
+        InlinePanel(
+            "closures",
+            heading=_("Closures"),
+            label=_("closure"),
+            help_text=_("The session is not offered on these dates; citizens see the reason."),
+        ),
+        InlinePanel(
+            "opened_holidays",
+            heading=_("Open on these holidays"),
+            label=_("holiday"),
+            help_text=_(
+                "Public holidays, 24 and 31 December are closed unless you add the date here."
+            ),
+        ),
     ]
     parent_page_types = ["hotspots.HotspotPage"]
     subpage_types = []
