@@ -25,9 +25,9 @@ from django.utils import timezone
 from recurrence import serialize
 
 from hotspots import schedule
-from hotspots.closed_days import closed_dates
-from hotspots.models import HotspotClosure, OpenedHoliday, SessionClosure, SessionPage
+from hotspots.models import SessionPage
 from hotspots.page_cache import bump_on_commit
+from hotspots.selectors import closed_dates_by_session
 
 from .errors import BookingError, NotChangeable, OccurrenceCancelled, SlotFull
 from .models import (
@@ -93,35 +93,6 @@ def _wanted(session, *, first, last, dates_cache=None, closed=frozenset()) -> di
         if starts_at < ends_at:
             result[day] = (starts_at, ends_at)
     return result
-
-
-def closed_dates_by_session(sessions, *, first, last) -> dict:
-    """session id → the dates from first to last it is not offered. Three queries for any
-    number of sessions; a hotspot's closures cover every session below it."""
-    ids = [s.pk for s in sessions]
-    opened, own, by_hotspot_path = defaultdict(set), defaultdict(list), defaultdict(list)
-    for session_id, day in OpenedHoliday.objects.filter(
-        session_id__in=ids, date__gte=first, date__lte=last
-    ).values_list("session_id", "date"):
-        opened[session_id].add(day)
-    for session_id, starts_on, ends_on in SessionClosure.objects.filter(
-        session_id__in=ids, ends_on__gte=first, starts_on__lte=last
-    ).values_list("session_id", "starts_on", "ends_on"):
-        own[session_id].append((starts_on, ends_on))
-    hotspot_paths = {s.path[: -SessionPage.steplen] for s in sessions}
-    for path, starts_on, ends_on in HotspotClosure.objects.filter(
-        hotspot__path__in=hotspot_paths, ends_on__gte=first, starts_on__lte=last
-    ).values_list("hotspot__path", "starts_on", "ends_on"):
-        by_hotspot_path[path].append((starts_on, ends_on))
-    return {
-        s.pk: closed_dates(
-            first,
-            last,
-            opened=opened[s.pk],
-            closures=own[s.pk] + by_hotspot_path[s.path[: -SessionPage.steplen]],
-        )
-        for s in sessions
-    }
 
 
 def plan_key(session, *, target: int) -> str:

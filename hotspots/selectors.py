@@ -3,7 +3,7 @@ of hotspots, so the directory stays fast with a thousand places."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
@@ -12,9 +12,19 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from . import postcodes
-from .models import HotspotPage, OpeningHours, OrganisationPage, SessionPage
+from .closed_days import closed_dates
+from .models import (
+    HotspotClosure,
+    HotspotPage,
+    OpenedHoliday,
+    OpeningHours,
+    OrganisationPage,
+    SessionClosure,
+    SessionPage,
+)
 
 PAGE_SIZE = 20
+UPCOMING_DAYS = 28  # SessionPage.upcoming's default window
 ACCESSIBILITY_FIELDS = ("step_free_access", "hearing_loop", "accessible_toilet", "quiet_room")
 
 
@@ -54,11 +64,53 @@ def _sessions_below(hotspots: list[HotspotPage]) -> dict[int, list[SessionPage]]
     return grouped
 
 
-def next_times(sessions: list[SessionPage], *, now: datetime, limit: int = 3) -> list[dict]:
+def closed_dates_by_session(sessions, *, first: date, last: date) -> dict[int, set[date]]:
+    """session id → the dates from first to last it is not offered. Three queries for any
+    number of sessions; a hotspot's closures cover every session below it."""
+    if not sessions:
+        return {}
+    ids = [s.pk for s in sessions]
+    opened, own, by_hotspot_path = defaultdict(set), defaultdict(list), defaultdict(list)
+    for session_id, day in OpenedHoliday.objects.filter(
+        session_id__in=ids, date__gte=first, date__lte=last
+    ).values_list("session_id", "date"):
+        opened[session_id].add(day)
+    for session_id, starts_on, ends_on in SessionClosure.objects.filter(
+        session_id__in=ids, ends_on__gte=first, starts_on__lte=last
+    ).values_list("session_id", "starts_on", "ends_on"):
+        own[session_id].append((starts_on, ends_on))
+    hotspot_paths = {s.path[: -SessionPage.steplen] for s in sessions}
+    for path, starts_on, ends_on in HotspotClosure.objects.filter(
+        hotspot__path__in=hotspot_paths, ends_on__gte=first, starts_on__lte=last
+    ).values_list("hotspot__path", "starts_on", "ends_on"):
+        by_hotspot_path[path].append((starts_on, ends_on))
+    return {
+        s.pk: closed_dates(
+            first,
+            last,
+            opened=opened[s.pk],
+            closures=own[s.pk] + by_hotspot_path[s.path[: -SessionPage.steplen]],
+        )
+        for s in sessions
+    }
+
+
+def visible_closures(*, hotspot: HotspotPage, session: SessionPage | None = None, today: date):
+    """Current and upcoming closures citizens should be told about, soonest first."""
+    closures = list(hotspot.closures.filter(ends_on__gte=today))
+    if session is not None:
+        closures += list(session.closures.filter(ends_on__gte=today))
+    return sorted(closures, key=lambda c: (c.starts_on, c.ends_on))
+
+
+def next_times(
+    sessions: list[SessionPage], *, now: datetime, limit: int = 3, closed: dict | None = None
+) -> list[dict]:
     """The next few session starts across a hotspot's sessions, soonest first."""
     times = []
     for session in sessions:
-        for start, end in session.upcoming(now=now, limit=limit):
+        session_closed = None if closed is None else closed.get(session.pk, set())
+        for start, end in session.upcoming(now=now, limit=limit, closed=session_closed):
             times.append({"session": session, "start": start, "end": end})
     times.sort(key=lambda t: t["start"])
     return times[:limit]
@@ -169,8 +221,14 @@ def search_directory(
     page = paginator.get_page(page_number)
     hotspots = list(page.object_list)
     sessions = _sessions_below(hotspots)
+    today = timezone.localdate(now)
+    closed = closed_dates_by_session(
+        [s for group in sessions.values() for s in group],
+        first=today,
+        last=today + timedelta(days=UPCOMING_DAYS),
+    )
     for hotspot in hotspots:
-        hotspot.next_times = next_times(sessions.get(hotspot.pk, []), now=now)
+        hotspot.next_times = next_times(sessions.get(hotspot.pk, []), now=now, closed=closed)
         if place is not None:
             hotspot.distance_km = postcodes.distance_km(
                 place.latitude, place.longitude, hotspot.latitude, hotspot.longitude
@@ -182,9 +240,11 @@ def search_directory(
 def hotspot_page_context(hotspot: HotspotPage, *, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     sessions = list(hotspot.live_sessions())
+    today = timezone.localdate(now)
+    closed = closed_dates_by_session(sessions, first=today, last=today + timedelta(days=42))
     upcoming = []
     for session in sessions:
-        session.next_dates = session.upcoming(now=now, limit=6, days=42)
+        session.next_dates = session.upcoming(now=now, limit=6, days=42, closed=closed[session.pk])
         upcoming.extend({"session": session, "start": s, "end": e} for s, e in session.next_dates)
     upcoming.sort(key=lambda t: t["start"])
     opening_hours = list(hotspot.opening_hours.all())
@@ -207,14 +267,20 @@ def hotspot_page_context(hotspot: HotspotPage, *, now: datetime | None = None) -
         "languages": list(hotspot.languages.all()),
         "stops": list(hotspot.stops.all()) if hotspot.kind == "mobile" else [],
         "organisation": organisation,
+        "closures": visible_closures(hotspot=hotspot, today=today),
     }
 
 
 def calendar_events(hotspot: HotspotPage, *, now: datetime | None = None, days: int = 90):
     now = now or timezone.now()
     events = []
-    for session in hotspot.live_sessions():
-        for start, end in session.upcoming(now=now, limit=500, days=days):
+    sessions = list(hotspot.live_sessions())
+    today = timezone.localdate(now)
+    closed = closed_dates_by_session(sessions, first=today, last=today + timedelta(days=days))
+    for session in sessions:
+        for start, end in session.upcoming(
+            now=now, limit=500, days=days, closed=closed[session.pk]
+        ):
             events.append((session, start, end))
     events.sort(key=lambda e: e[1])
     return events

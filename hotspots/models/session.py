@@ -185,6 +185,11 @@ class SessionPage(KnownAncestorsMixin, BookingRules, Page):
         # One query for the breadcrumbs and the hotspot, instead of one for each.
         context["ancestors"] = self.known_ancestors()
         context["hotspot"] = context["ancestors"][-1].specific
+        from ..selectors import visible_closures
+
+        context["closures"] = visible_closures(
+            hotspot=context["hotspot"], session=self, today=timezone.localdate()
+        )
         context["upcoming"] = [
             {"session": self, "start": start, "end": end}
             for start, end in self.upcoming(limit=8, days=42)
@@ -207,12 +212,20 @@ class SessionPage(KnownAncestorsMixin, BookingRules, Page):
             self.recurrence, starts_on=self.starts_on, ends_on=self.ends_on, first=first, last=last
         )
 
-    def upcoming(self, *, days: int = 28, limit: int = 5, now=None):
-        """The next (start, end) pairs as aware datetimes in Europe/Copenhagen."""
+    def upcoming(self, *, days: int = 28, limit: int = 5, now=None, closed=None):
+        """The next (start, end) pairs as aware datetimes in Europe/Copenhagen, without the
+        dates it is not offered (`closed`; looked up here unless the caller loaded it in bulk)."""
         now = now or timezone.now()
         today = timezone.localdate(now)
+        last = today + timedelta(days=days)
+        if closed is None:
+            from ..selectors import closed_dates_by_session
+
+            closed = closed_dates_by_session([self], first=today, last=last)[self.pk]
         result = []
-        for day in self.dates_between(today, today + timedelta(days=days)):
+        for day in self.dates_between(today, last):
+            if day in closed:
+                continue
             start = schedule.local_datetime(day, self.start_time)
             end = schedule.local_datetime(day, self.end_time)
             if end <= now:
