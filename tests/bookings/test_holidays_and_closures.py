@@ -191,3 +191,12 @@ def test_the_closure_period_reads_naturally_in_danish_and_english():
         assert period_text(date(2026, 12, 22), date(2026, 12, 22)) == "22. december"
     with translation.override("en"):
         assert period_text(date(2026, 12, 22), date(2026, 12, 26)) == "22–26 December"
+
+
+def test_editors_find_closures_and_opened_holidays_in_the_page_editor(admin_client, hotspot):
+    session = make_session(hotspot)
+    hotspot_form = admin_client.get(f"/admin/pages/{hotspot.pk}/edit/").content.decode()
+    session_form = admin_client.get(f"/admin/pages/{session.pk}/edit/").content.decode()
+    assert "Lukninger" in hotspot_form
+    assert "Lukninger" in session_form
+    assert "Åben på disse helligdage" in session_form
