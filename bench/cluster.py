@@ -175,6 +175,13 @@ def fresh_database(env: dict) -> None:
     )
 
 
+def shell(env: dict, code: str) -> str:
+    command = [PYTHON, "manage.py", "shell", "-c", code]
+    return subprocess.run(
+        command, env=env, cwd=ROOT, check=True, timeout=120, capture_output=True, text=True
+    ).stdout
+
+
 def setup_site(env: dict) -> dict:
     result = subprocess.run(
         [PYTHON, "-c", SETUP], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
@@ -233,18 +240,8 @@ class Cluster:
 
     @staticmethod
     def gunicorn(port: int) -> list[str]:
-        return [
-            GUNICORN,
-            "config.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ]
+        options = f"--bind 127.0.0.1:{port} --workers 2 --timeout 60 --log-level warning"
+        return [GUNICORN, "config.wsgi:application", *options.split()]
 
     @staticmethod
     def worker(*queues) -> list[str]:
@@ -327,14 +324,7 @@ def fresh_on_node_b(env: dict, site: dict) -> tuple[bool, str]:
     request(NODE_B, "GET", path, headers={"Accept-Language": "da"})
     title = "Klynge-café " + secrets.token_hex(4)
     started = time.monotonic()
-    subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", PUBLISH.format(pk=site["hotspot"], title=title)],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        timeout=120,
-        stdout=subprocess.DEVNULL,
-    )
+    shell(env, PUBLISH.format(pk=site["hotspot"], title=title))
     status, body = request(NODE_B, "GET", path, headers={"Accept-Language": "da"})
     fresh = status == 200 and title.encode() in body
     return fresh, f"HTTP {status}, publish took {time.monotonic() - started:.1f} s"
@@ -434,14 +424,7 @@ def main() -> int:
         load_seconds = time.monotonic() - load_started
         drained, drain_seconds, counts = wait_drained(min(60.0, max(left() - 30, 10)))
         unsent_before_net = unsent_confirmations()
-        net = subprocess.run(
-            [PYTHON, "manage.py", "shell", "-c", SAFETY_NET],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stdout.strip()
+        net = next((ln for ln in shell(env, SAFETY_NET).splitlines() if "NET" in ln), "-")
         drained_again, more_seconds, counts = wait_drained(min(30.0, max(left() - 15, 5)))
         drained, drain_seconds = drained and drained_again, drain_seconds + more_seconds
         print(
