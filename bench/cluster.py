@@ -49,6 +49,7 @@ SETTINGS_MODULE = "cluster_bench_settings"
 CSRF = "c" * 32  # Django accepts the unmasked secret as the form token (see booking_http.py)
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 
 NGINX_CONF = """
 {user}
@@ -226,7 +227,7 @@ class Cluster:
             "node_b": self.gunicorn(NODE_B),
             "interactive": self.worker("--queue-name", "interactive"),
             "bulk": self.worker("--queue-name", "*", "--exclude-queues", "interactive"),
-            "nginx": ["nginx", "-c", str(self.workdir / "nginx.conf"), "-g", "daemon off;"],
+            "nginx": [NGINX, "-c", str(self.workdir / "nginx.conf"), "-g", "daemon off;"],
         }
         log = open(self.workdir / f"{role}.log", "ab")  # noqa: SIM115 (closed with the process)
         self.processes[role] = subprocess.Popen(
@@ -378,6 +379,9 @@ def sms_files_per_number(sms_dir: Path) -> dict[str, int]:
 
 
 def main() -> int:
+    if not NGINX:
+        print("FAIL cluster: nginx is not installed (apt-get install nginx; make bench does it)")
+        return 1
     workdir = Path(tempfile.mkdtemp(prefix="dh_cluster_"))
     sms_dir = workdir / "sms"
     (workdir / f"{SETTINGS_MODULE}.py").write_text(PRODUCTION_BENCH_SETTINGS)
