@@ -18,6 +18,7 @@ started again. Then a hotspot title is changed and published (a `manage.py shell
 cluster's settings, as an editor's publish on node A would) and the page is read from node B
 straight away. At the end the queues must drain and a table gives a verdict per line."""
 
+import collections
 import http.client
 import json
 import os
@@ -481,8 +482,10 @@ def main() -> int:
                 drained,
             ),
         ]
+        statuses = sorted(collections.Counter(r[2] for r in results).items())
         print(
             f"\nrequests: {len(results)} ({len(posts)} booking POSTs) in {load_seconds:.0f} s;"
+            f" answers (status: count, 0 = none) {statuses};"
             f" 5xx/no answer inside the kill window: {errors_inside}"
         )
         print(
