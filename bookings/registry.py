@@ -7,7 +7,11 @@ rooms, volunteers or crisis actions. Apps above it register here, in their AppCo
   transaction ("confirmed", "cancelled", "moved", "mode_switched", "session_cancelled"). Handlers
   in the "prepare" stage run before those in the "notify" stage, so a video room exists before
   the SMS that carries its link is written.
-- bulk mode handlers: told of a set-based mode change (bookings.services.bulk), with the ids.
+- bulk event handlers: told of a set-based change (bookings.services.bulk: "mode_switched",
+  "cancelled", "session_cancelled") with the ids of the bookings it changed, inside its
+  transaction. `notify_citizens` says whether the caller leaves telling the citizens to the
+  channels (False: it composes its own texts, as crisis mode does), so a channel never sends
+  a second, contradicting text.
 - waiting-list offer handlers: a held seat was offered to a waiting phone.
 - mode policies: may narrow the modes a time allows (a crisis action closes in-person help).
 - capacity counters: how many volunteers are on shift per occurrence (capacity per volunteer).
@@ -37,7 +41,7 @@ class _Registry:
     booking_event: dict[str, dict[str, Callable]] = field(
         default_factory=lambda: {stage: {} for stage in STAGES}
     )
-    bulk_mode: dict[str, Callable] = field(default_factory=dict)
+    bulk_event: dict[str, Callable] = field(default_factory=dict)
     waitlist_offer: dict[str, Callable] = field(default_factory=dict)
     mode_policies: dict[str, Callable] = field(default_factory=dict)
     capacity_counters: dict[str, Callable] = field(default_factory=dict)
@@ -54,9 +58,9 @@ def on_booking_event(key: str, handler: Callable, *, stage: str = "notify") -> N
     _registry.booking_event[stage][key] = handler
 
 
-def on_bulk_mode_switch(key: str, handler: Callable) -> None:
-    """handler(booking_ids: list[int], mode: str, *, now)."""
-    _registry.bulk_mode[key] = handler
+def on_bulk_booking_event(key: str, handler: Callable) -> None:
+    """handler(event: str, booking_ids: list[int], *, now, notify_citizens: bool, **context)."""
+    _registry.bulk_event[key] = handler
 
 
 def on_waitlist_offer(key: str, handler: Callable) -> None:
@@ -89,9 +93,13 @@ def booking_event(booking, event: str, **context) -> None:
             handler(booking, event, **context)
 
 
-def bulk_mode_switched(booking_ids: list[int], mode: str, *, now: datetime) -> None:
-    for handler in _registry.bulk_mode.values():
-        handler(booking_ids, mode, now=now)
+def bulk_booking_event(
+    event: str, booking_ids: list[int], *, now: datetime, notify_citizens: bool, **context
+) -> None:
+    if not booking_ids:
+        return
+    for handler in _registry.bulk_event.values():
+        handler(event, booking_ids, now=now, notify_citizens=notify_citizens, **context)
 
 
 def waitlist_offer(entry) -> None:

@@ -246,7 +246,7 @@ CACHES = {"default": cache_from_env()}
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
+        "QUEUES": ["default", "bulk"],
     }
 }
 

@@ -1,0 +1,96 @@
+"""The SMS channel's bulk enqueue: one text for many citizens, written in the caller's
+transaction as one INSERT … SELECT over their bookings, and handed to the workers of the
+`bulk` queue once it commits, so a crisis send never delays a reply on the interactive queue.
+
+Like queue_sms, a number that opted out gets a row marked opted_out (never sent) and each text
+is sent once, however often its task runs; unlike it, one phone number with several bookings
+gets the text once."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bookings.sql import constant, insert_select
+
+from ..models import Direction, Message, OptOut, Status
+from .outbox import _simulating
+
+logger = logging.getLogger(__name__)
+
+BULK_QUEUE = "bulk"
+
+
+def enqueue_many(*, bookings, body: str, purpose: str, now=None) -> int:
+    """Queue `body` for every phone number among `bookings` (a Booking queryset), one row per
+    number, linked to its first booking, stamped `created_at = now` so the caller can count
+    its rows later (purpose + created_at). Returns the number of rows written."""
+    now = now or timezone.now()
+    simulated = _simulating.get()
+    optout_table = connection.ops.quote_name(OptOut._meta.db_table)
+    at = constant(Message, "created_at", now)
+    if simulated:
+        status = ("%s", [Status.QUEUED])
+    else:
+        status = (
+            f"CASE WHEN src.phone IN (SELECT phone FROM {optout_table}) THEN %s ELSE %s END",
+            [Status.OPTED_OUT, Status.QUEUED],
+        )
+    written = insert_select(
+        Message,
+        select={
+            "direction": ("%s", [Direction.OUT]),
+            "to_number": ("src.phone", []),
+            "from_number": ("%s", [settings.TWILIO_FROM_NUMBER or ""]),
+            "body": ("%s", [body]),
+            "purpose": ("%s", [purpose[:40]]),
+            "booking": ("MIN(src.id)", []),
+            "status": status,
+            "simulated": constant(Message, "simulated", simulated),
+            "created_at": at,
+            "updated_at": at,
+        },
+        source=bookings.exclude(phone="").order_by().values("id", "phone"),
+        tail="GROUP BY src.phone",
+        now=now,
+    )
+    if written:
+        transaction.on_commit(lambda: _enqueue_dispatch(purpose))
+    return written
+
+
+def _enqueue_dispatch(purpose: str) -> None:
+    from ..tasks import dispatch_bulk
+
+    try:
+        dispatch_bulk.using(queue_name=BULK_QUEUE).enqueue(purpose)
+    except Exception:
+        # The rows are safe in the outbox; the periodic outbox job enqueues them.
+        logger.exception("Could not enqueue the bulk dispatch for %s", purpose)
+
+
+def dispatch_queued(*, purpose: str) -> int:
+    """Hand every queued text of `purpose` to the bulk queue's workers, which send at the
+    provider's pace with the outbox's usual retries. Safe to run twice: a worker claims a row
+    before sending it. Anything this misses (a crash half-way) the outbox's periodic job
+    re-enqueues."""
+    from ..tasks import send_message
+
+    ids = list(
+        Message.objects.filter(
+            direction=Direction.OUT,
+            status=Status.QUEUED,
+            purpose=purpose,
+            next_attempt_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    task = send_message.using(queue_name=BULK_QUEUE)
+    for message_id in ids:
+        try:
+            task.enqueue(message_id)
+        except Exception:
+            logger.exception("Could not enqueue SMS %s", message_id)
+    return len(ids)
