@@ -57,12 +57,18 @@ class DatabaseWorld:
         from bookings.selectors import bookable_slots
 
         if hotspots is None:
-            slots = bookable_slots(now=self.now, limit=limit + len(exclude))
+            slots = bookable_slots(now=self.now, limit=3 * limit + len(exclude))
         else:
             slots = []
             for hotspot in hotspots[:5]:
-                slots += bookable_slots(hotspot=hotspot, now=self.now, limit=limit + len(exclude))
-        slots = [s for s in slots if s.pk not in set(exclude)]
+                slots += bookable_slots(
+                    hotspot=hotspot, now=self.now, limit=3 * limit + len(exclude)
+                )
+        # A time no way of meeting is open for (a crisis action closed in-person help at a
+        # place with no remote help) is not offered: "1" would only be refused.
+        from bookings.services import modes_for_slot
+
+        slots = [s for s in slots if s.pk not in set(exclude) and modes_for_slot(s, now=self.now)]
         slots.sort(key=lambda s: (s.starts_at, s.pk))
         return slots[:limit]
 
