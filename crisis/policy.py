@@ -33,13 +33,14 @@ def active_actions(now) -> list[dict]:
         {
             "paths": a["scope_paths"],
             "message": a["message"],
+            "message_en": a["message_en"],
             "kind": a["kind"],
             "starts_at": a["starts_at"],
             "ends_at": a["ends_at"],
         }
         for a in CrisisAction.objects.filter(
             status__in=["pending", "active"], ends_at__gt=now
-        ).values("scope_paths", "message", "kind", "starts_at", "ends_at")
+        ).values("scope_paths", "message", "message_en", "kind", "starts_at", "ends_at")
     ]
 
 
