@@ -195,3 +195,18 @@ def test_new_bookings_at_a_place_with_no_remote_help_are_closed_during_the_actio
     html = client.get(reverse("bookings:book", args=[slots_of(w.session_d, w.day2)[1].pk]))
     assert 'value="video"' not in html.content.decode()
     assert book(slots_of(w.session_d, w.day2)[1], "20123498").mode == "phone"
+
+
+def test_statistics_tell_imposed_modes_from_chosen_ones(places, now):
+    from reports.selectors import statistics
+
+    w = places
+    start(w, now=now)
+    reply("20123401", "TELEFON", now)  # the citizen chooses phone instead
+    split = {
+        row["mode"]: (row["chosen"], row["imposed"])
+        for row in statistics(paths=[w.org.path], first=w.day2, last=w.day2).mode_split
+    }
+    # Imposed: A's English booking (video) and D's (phone); chosen: A's own phone. C's
+    # cancellation by the system is left out, as in the other statistics.
+    assert split == {"in_person": (0, 0), "video": (0, 1), "phone": (1, 1)}
