@@ -212,3 +212,35 @@ def test_the_banner_shows_on_the_booking_pages_of_the_hotspot_in_crisis(client, 
     assert MESSAGE in manage.content.decode()
     other = client.get(reverse("bookings:manage", args=[w.booking_b.manage_token]))
     assert MESSAGE not in other.content.decode()
+
+
+def test_the_dry_run_shows_per_place_what_happens(client, booked, freeze):
+    from tests.factories import make_hotspot, make_session
+
+    w = booked
+    from bookings.materialise import materialise_session
+
+    closed = make_session(make_hotspot(w.org, "Lokalcenter Nord"))  # in person only
+    materialise_session(closed, now=freeze)
+    book(slots_of(closed, w.day2)[0], "20123403")
+    client.force_login(w.coordinator)
+    response = client.post(
+        reverse("crisis_admin:new"),
+        form_data(w, scope=[], preview="1"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = response.content.decode()
+    rows = {
+        place: row.split("</tr>")[0]
+        for place, row in (
+            (chunk.split('"', 1)[0], chunk) for chunk in html.split('<tr data-place="')[1:]
+        )
+    }
+    assert set(rows) == {"Hovedbiblioteket", "Borgerservice Syd", "Lokalcenter Nord"}
+    assert 'data-outcome="video">1<' in rows["Hovedbiblioteket"]
+    assert 'data-outcome="cancelled">1<' in rows["Lokalcenter Nord"]
+    assert 'data-outcome="video">0<' in rows["Lokalcenter Nord"]
+    # The texts each outcome gets are shown before anything is sent.
+    assert "Svar TELEFON hvis du hellere vil ringes op" in html
+    assert "Svar TID for at finde en anden tid" in html
+    assert not CrisisAction.objects.exists()

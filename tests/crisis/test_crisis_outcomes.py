@@ -210,3 +210,37 @@ def test_statistics_tell_imposed_modes_from_chosen_ones(places, now):
     # Imposed: A's English booking (video) and D's (phone); chosen: A's own phone. C's
     # cancellation by the system is left out, as in the other statistics.
     assert split == {"in_person": (0, 0), "video": (0, 1), "phone": (1, 1)}
+
+
+def test_crisis_changes_rows_only_through_the_engine_and_the_channel(places, now, monkeypatch):
+    """With the engine's bulk API and the SMS bulk enqueue stubbed out, applying an action
+    writes no booking, seat, occurrence, waiting-list or SMS row: crisis only selects and
+    orchestrates."""
+    from bookings.models import BookingEvent, Occurrence, WaitlistEntry
+    from crisis import services as crisis_services
+
+    calls = []
+
+    def stub(name):
+        def record(**kwargs):
+            calls.append(name)
+            return (0, []) if name == "cancel_occurrences" else ([] if name != "enqueue" else 0)
+
+        return record
+
+    for name in ("switch_mode", "cancel_bookings", "cancel_occurrences"):
+        monkeypatch.setattr(crisis_services.bulk, name, stub(name))
+    monkeypatch.setattr(crisis_services, "enqueue_many", stub("enqueue"))
+
+    def snapshot():
+        return [
+            list(model.objects.order_by("pk").values())
+            for model in (Booking, BookingEvent, Slot, Occurrence, WaitlistEntry, Message)
+        ]
+
+    before = snapshot()
+    for kind in ("to_video", "close"):
+        action = start(places, kind=kind, now=now)
+        services.end_crisis_action(action=action, user=places.coordinator, now=now)
+    assert snapshot() == before
+    assert {"switch_mode", "cancel_bookings", "cancel_occurrences"} <= set(calls)
