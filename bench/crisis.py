@@ -240,7 +240,12 @@ def run_one() -> int:
         # A dummy task backend: the request's enqueue and the apply's hand-over to the SMS
         # worker are recorded, not run, so each figure is only its own work.
         with override_settings(
-            TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+            TASKS={
+                "default": {
+                    "BACKEND": "django.tasks.backends.dummy.DummyBackend",
+                    "QUEUES": ["default", "bulk"],
+                }
+            }
         ):
             request_s, action_id = admin_request(organisation, coordinator, today)
             timings = []
