@@ -114,6 +114,15 @@ def test_ending_early_removes_the_banner(
     action.refresh_from_db()
     assert (action.status, action.ended_by) == ("ended", w.coordinator)
     assert MESSAGE not in client.get(w.hotspot_a.url).content.decode()
+    # The End button sent the all-clear: the moved booking is back in person, its citizen told.
+    from bookings.models import Booking
+    from sms.models import Message
+
+    assert (action.all_clear_texts, action.bookings_restored) == (1, 1)
+    assert Booking.objects.get(pk=w.booking.pk).mode == "in_person"
+    assert Message.objects.filter(purpose=action.all_clear_purpose, to_number="+4520123401")
+    detail = client.get(reverse("crisis_admin:detail", args=[action.pk])).content.decode()
+    assert "data-all-clear" in detail
 
 
 def test_the_banner_goes_when_the_period_is_over(client, booked, monkeypatch, now):

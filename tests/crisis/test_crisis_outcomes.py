@@ -173,6 +173,9 @@ def test_an_action_whose_period_is_over_ends_on_its_own(places, now):
     # The moved bookings are over by then; only the cancelled citizen is told we reopened.
     assert ended.all_clear_texts == 1
     assert services.end_finished_actions(now=after) == 0
+    from config.periodic import registered_jobs
+
+    assert "crisis_end" in registered_jobs()
 
 
 def test_new_bookings_at_a_place_with_no_remote_help_are_closed_during_the_action(
@@ -186,8 +189,12 @@ def test_new_bookings_at_a_place_with_no_remote_help_are_closed_during_the_actio
     start(w, now=now)
     monkeypatch.setattr(timezone, "now", lambda: now)
     slot = slots_of(w.session_c, w.day2)[1]
-    html = client.get(reverse("bookings:book", args=[slot.pk])).content.decode()
+    html = client.get(
+        reverse("bookings:book", args=[slot.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
     assert "closed during the crisis" in html
+    danish = client.get(reverse("bookings:book", args=[slot.pk]), HTTP_ACCEPT_LANGUAGE="da")
+    assert "Stedet er lukket under krisen" in danish.content.decode()
     assert 'name="first_name"' not in html
     with pytest.raises(ModeNotOffered):
         book(slot, "20123499")
