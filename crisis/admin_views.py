@@ -147,9 +147,11 @@ def _sample_texts(preview, message, data, organisation) -> list[dict]:
     for outcome in ("video", "phone", "cancelled"):
         if preview.total(outcome):
             extra = "phone" if outcome == "video" else "video" if outcome == "phone" else ""
+            if outcome == "cancelled" and data["kind"] == "close":
+                outcome = "closed"
             samples.append(
                 {
-                    "label": SAMPLE_LABELS[outcome],
+                    "label": SAMPLE_LABELS["cancelled" if outcome == "closed" else outcome],
                     "body": texts.compose(
                         outcome=outcome,
                         extra=extra,

@@ -242,8 +242,10 @@ def _queue_outcome_texts(action, changed, *, now) -> None:
         _send(action, moved.exclude(offers_other), outcome=mode, purpose=purpose, now=now)
     cancelled = changed.filter(status=BookingStatus.CANCELLED)
     sessions, meetings = _split_by_source(cancelled)
-    _send(action, sessions, outcome="cancelled", purpose=purpose, now=now)
-    _send(action, meetings, outcome="cancelled_meeting", purpose=purpose, now=now)
+    # "Closed" says only that it is cancelled; otherwise the line says why (no remote help).
+    outcome = "closed" if action.kind == CrisisKind.CLOSE else "cancelled"
+    _send(action, sessions, outcome=outcome, purpose=purpose, now=now)
+    _send(action, meetings, outcome=f"{outcome}_meeting", purpose=purpose, now=now)
 
 
 def _split_by_source(bookings):

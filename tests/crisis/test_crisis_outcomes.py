@@ -97,13 +97,13 @@ def test_each_booking_gets_a_mode_its_place_offers_or_is_cancelled(places, now, 
     assert Booking.objects.get(pk=w.at_a.pk).mode_imposed is True
 
     purpose = action.sms_purpose
-    assert text_to("20123401", purpose) == f"{MESSAGE}\n{LINES['da'][('video', 'phone')]}"
-    assert text_to("20123404", purpose) == f"{MESSAGE}\n{LINES['da'][('phone', '')]}"
-    assert text_to("20123403", purpose) == f"{MESSAGE}\n{LINES['da'][('cancelled', '')]}"
+    assert text_to("20123401", purpose) == f"{MESSAGE}\n{LINES['da']['video:phone']}"
+    assert text_to("20123404", purpose) == f"{MESSAGE}\n{LINES['da']['phone']}"
+    assert text_to("20123403", purpose) == f"{MESSAGE}\n{LINES['da']['cancelled']}"
     # English: a standard English line above the Danish message, and the English line.
     english = text_to("20123402", purpose)
     assert english.startswith("Message from Aarhus Kommune about the crisis:\n" + MESSAGE)
-    assert english.endswith(LINES["en"][("video", "phone")])
+    assert english.endswith(LINES["en"]["video:phone"])
     # Sent on the bulk queue: every text reached the (test) provider.
     assert {m.to for m in sms_outbox} >= {"+4520123401", "+4520123403", "+4520123404"}
 
@@ -119,16 +119,16 @@ def test_every_answer_a_crisis_text_names_works_for_its_recipient(places, now):
     w = places
     start(w, now=now)
     # Moved to video at a place that also offers phone: TELEFON, then AFBUD.
-    assert KEYWORDS[("video", "phone")] == ["TELEFON", "AFBUD"]
+    assert KEYWORDS["video:phone"] == ["TELEFON", "AFBUD"]
     assert reply("20123401", "TELEFON", now)[0] == "switch_mode:ok"
     assert Booking.objects.get(pk=w.at_a.pk).mode == "phone"
     assert reply("20123401", "AFBUD", now)[0] == "cancel:ok"
     assert Booking.objects.get(pk=w.at_a.pk).status == "cancelled"
     # Moved to phone at a place with no video: only AFBUD is named, and it works.
-    assert KEYWORDS[("phone", "")] == ["AFBUD"]
+    assert KEYWORDS["phone"] == ["AFBUD"]
     assert reply("20123404", "AFBUD", now)[0] == "cancel:ok"
     # Cancelled (no remote help there): TID lists times that can really be booked, and 1 books.
-    assert KEYWORDS[("cancelled", "")] == ["TID"]
+    assert KEYWORDS["cancelled"] == ["TID"]
     actions, offers = reply("20123403", "TID", now)
     assert actions == "find_offers:ok" and "Lokalcenter" not in offers.split("\n", 3)[1]
     assert reply("20123403", "1", now)[0] == "book:ok"
@@ -146,15 +146,15 @@ def test_the_all_clear_tells_everyone_changed_and_fremmoede_works_either_way(
     mode_now = Booking.objects.get(pk=w.at_a.pk).mode
     if restore:
         assert mode_now == "in_person" and ended.bookings_restored == 3
-        assert text_to("20123401", purpose).endswith(LINES["da"][("restored", "")])
+        assert text_to("20123401", purpose).endswith(LINES["da"]["restored"])
         assert reply("20123401", "FREMMØDE", now)[0] == "switch_mode:mode_unchanged"
     else:
         assert mode_now == "video" and ended.bookings_restored == 0
-        assert text_to("20123401", purpose).endswith(LINES["da"][("stays", "")])
+        assert text_to("20123401", purpose).endswith(LINES["da"]["stays"])
         assert reply("20123401", "FREMMØDE", now)[0] == "switch_mode:ok"
         assert Booking.objects.get(pk=w.at_a.pk).mode == "in_person"
     # The cancelled citizen hears that we are open again, and TID works.
-    assert text_to("20123403", purpose).endswith(LINES["da"][("reopened", "")])
+    assert text_to("20123403", purpose).endswith(LINES["da"]["reopened"])
     assert reply("20123403", "TID", now)[0] == "find_offers:ok"
     assert ended.all_clear_texts == 4
     # Only once, however often it is asked.
@@ -251,3 +251,25 @@ def test_crisis_changes_rows_only_through_the_engine_and_the_channel(places, now
         services.end_crisis_action(action=action, user=places.coordinator, now=now)
     assert snapshot() == before
     assert {"switch_mode", "cancel_bookings", "cancel_occurrences"} <= set(calls)
+
+
+def test_a_close_action_says_cancelled_and_tid_offers_only_open_times(places, now):
+    w = places
+    action = start(w, kind="close", now=now)
+    assert action.outcomes == {"cancelled": 4}
+    assert text_to("20123404", action.sms_purpose) == f"{MESSAGE}\n{LINES['da']['closed']}"
+    assert KEYWORDS["closed"] == ["TID"]
+    actions, offers = reply("20123404", "TID", now)
+    assert actions == "find_offers:ok"
+    assert reply("20123404", "1", now)[0] == "book:ok"
+    booking = Booking.objects.filter(phone="+4520123404", status="confirmed").get()
+    # Not a closed day: the organisation's day 2 is cancelled, so the soonest open time is
+    # another day or another organisation's place.
+    assert booking.slot.occurrence.status == "scheduled"
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_each_line_names_exactly_the_answers_the_dialog_tests_cover(language):
+    """KEYWORDS is what the dialog tests above send; every answer a line names is in it."""
+    for key, line in LINES[language].items():
+        assert services.keywords_in(line) == sorted(KEYWORDS[key]), key
