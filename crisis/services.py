@@ -24,7 +24,7 @@ from bookings.models import Actor, BookingStatus, CancellationSource, Mode
 from bookings.services import bulk
 from sms import dialog
 from sms.models import Status
-from sms.services.bulk import enqueue_many
+from sms.services.bulk import dispatch_after_commit, enqueue_many
 
 from . import selectors, texts
 from .models import CrisisAction, CrisisKind, CrisisStatus
@@ -225,7 +225,7 @@ def _send(action, bookings, *, outcome: str, extra: str = "", purpose: str, now)
             message_en=action.message_en,
             org=action.organisation.title,
         )
-        written += enqueue_many(bookings=group, body=body, purpose=purpose, now=now)
+        written += enqueue_many(bookings=group, body=body, purpose=purpose, now=now, dispatch=False)
     return written
 
 
@@ -246,6 +246,7 @@ def _queue_outcome_texts(action, changed, *, now) -> None:
     outcome = "closed" if action.kind == CrisisKind.CLOSE else "cancelled"
     _send(action, sessions, outcome=outcome, purpose=purpose, now=now)
     _send(action, meetings, outcome=f"{outcome}_meeting", purpose=purpose, now=now)
+    dispatch_after_commit(purpose)  # one hand-over to the bulk queue for all the groups
 
 
 def _split_by_source(bookings):
@@ -295,6 +296,8 @@ def send_all_clear(*, action: CrisisAction, now=None) -> CrisisAction:
     sessions, meetings = _split_by_source(cancelled)
     sent += _send(action, sessions, outcome="reopened", purpose=purpose, now=now)
     sent += _send(action, meetings, outcome="reopened_meeting", purpose=purpose, now=now)
+    if sent:
+        dispatch_after_commit(purpose)
     CrisisAction.objects.filter(pk=action.pk).update(
         all_clear_texts=sent, bookings_restored=len(restored)
     )

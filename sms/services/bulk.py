@@ -22,10 +22,13 @@ logger = logging.getLogger(__name__)
 BULK_QUEUE = "bulk"
 
 
-def enqueue_many(*, bookings, body: str, purpose: str, now=None) -> int:
+def enqueue_many(*, bookings, body: str, purpose: str, now=None, dispatch: bool = True) -> int:
     """Queue `body` for every phone number among `bookings` (a Booking queryset), one row per
     number, linked to its first booking, stamped `created_at = now` so the caller can count
-    its rows later (purpose + created_at). Returns the number of rows written."""
+    its rows later (purpose + created_at). Returns the number of rows written.
+
+    `dispatch=False`: a caller writing several bodies under one purpose calls
+    dispatch_after_commit(purpose) once at the end instead, so each text gets one task."""
     now = now or timezone.now()
     simulated = _simulating.get()
     optout_table = connection.ops.quote_name(OptOut._meta.db_table)
@@ -55,9 +58,15 @@ def enqueue_many(*, bookings, body: str, purpose: str, now=None) -> int:
         tail="GROUP BY src.phone",
         now=now,
     )
-    if written:
-        transaction.on_commit(lambda: _enqueue_dispatch(purpose))
+    if written and dispatch:
+        dispatch_after_commit(purpose)
     return written
+
+
+def dispatch_after_commit(purpose: str) -> None:
+    """Once the caller's transaction commits, hand the queued texts of `purpose` to the bulk
+    queue (one task that enqueues a send per text)."""
+    transaction.on_commit(lambda: _enqueue_dispatch(purpose))
 
 
 def _enqueue_dispatch(purpose: str) -> None:

@@ -273,3 +273,25 @@ def test_each_line_names_exactly_the_answers_the_dialog_tests_cover(language):
     """KEYWORDS is what the dialog tests above send; every answer a line names is in it."""
     for key, line in LINES[language].items():
         assert services.keywords_in(line) == sorted(KEYWORDS[key]), key
+
+
+def test_crisis_texts_go_out_on_the_bulk_queue_one_task_each(places, now, monkeypatch):
+    import sms.tasks
+
+    queues = []
+    real = sms.tasks.send_message
+
+    class Recording:
+        def using(self, **options):
+            queues.append(options.get("queue_name"))
+            return real.using(**options)
+
+    monkeypatch.setattr(sms.tasks, "send_message", Recording())
+    action = start(places, now=now)
+    texts = Message.objects.filter(purpose=action.sms_purpose).count()
+    assert texts == 4
+    # One dispatch for all the outcome groups: each text is handed over once, on "bulk".
+    assert queues == ["bulk"]
+    assert set(
+        Message.objects.filter(purpose=action.sms_purpose).values_list("status", flat=True)
+    ) == {"sent"}
