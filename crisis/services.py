@@ -234,12 +234,22 @@ def _queue_outcome_texts(action, changed, *, now) -> None:
     one body names only answers that work for everyone in it (a few INSERT … SELECTs)."""
     purpose = action.sms_purpose
     for mode, other in OTHER_REMOTE.items():
-        moved = changed.filter(status=BookingStatus.CONFIRMED, mode=mode)
         offers_other = bulk.source_offers(other)
-        _send(
-            action, moved.filter(offers_other), outcome=mode, extra=other, purpose=purpose, now=now
+        sessions, meetings = _split_by_source(
+            changed.filter(status=BookingStatus.CONFIRMED, mode=mode)
         )
-        _send(action, moved.exclude(offers_other), outcome=mode, purpose=purpose, now=now)
+        # Phone is the same for both; a meeting's video line says where its link comes.
+        kinds = [(sessions, mode), (meetings, f"{mode}_meeting" if mode == Mode.VIDEO else mode)]
+        for moved, outcome in kinds:
+            _send(
+                action,
+                moved.filter(offers_other),
+                outcome=outcome,
+                extra=other,
+                purpose=purpose,
+                now=now,
+            )
+            _send(action, moved.exclude(offers_other), outcome=outcome, purpose=purpose, now=now)
     cancelled = changed.filter(status=BookingStatus.CANCELLED)
     sessions, meetings = _split_by_source(cancelled)
     # "Closed" says only that it is cancelled; otherwise the line says why (no remote help).

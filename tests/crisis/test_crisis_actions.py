@@ -245,3 +245,14 @@ def test_meeting_services_can_be_in_scope(world, django_capture_on_commit_callba
     assert action.bookings_changed == 1
     assert Booking.objects.get(pk=meeting.pk).mode == "video"
     assert Booking.objects.get(pk=session_booking.pk).mode == "in_person"
+    # The meeting's video room exists at once (the meetings app's bulk handler), so the
+    # reminder the text points to carries the join link.
+    from crisis.texts import LINES
+    from meetings.models import VideoRoom
+
+    assert VideoRoom.objects.filter(booking=meeting).exists()
+    body = Message.objects.get(purpose=action.sms_purpose, to_number="+4520123420").body
+    assert body.split("\n")[-1] in (
+        LINES["da"]["video_meeting"],
+        LINES["da"]["video_meeting:phone"],
+    )
