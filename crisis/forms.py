@@ -12,11 +12,13 @@ from .models import CrisisKind
 TEMPLATES = {
     "to_video": (
         _("Meetings become video"),
-        "{org}: Vi kan ikke mødes fysisk til og med {last}.",
+        "{org}: Vi kan ikke mødes fysisk til og med {last}, så vi holder videomøder eller "
+        "ringer op, hvor vi kan.",
     ),
     "to_phone": (
         _("Meetings become phone calls"),
-        "{org}: Vi kan ikke mødes fysisk til og med {last}.",
+        "{org}: Vi kan ikke mødes fysisk til og med {last}, så vi ringer op eller holder "
+        "videomøder, hvor vi kan.",
     ),
     "close": (
         _("Sessions are closed"),

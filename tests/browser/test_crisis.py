@@ -28,7 +28,12 @@ PASSWORD = "secret-password-1"
 
 @pytest.fixture
 def world(home, settings):
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.dummy.DummyBackend",
+            "QUEUES": ["default", "bulk"],
+        }
+    }
     settings.SMS_BACKEND = "sms.backends.locmem.SmsBackend"
     sms.outbox = []
     organisation = make_organisation("Aarhus Kommune")
