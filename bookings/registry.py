@@ -14,6 +14,9 @@ rooms, volunteers or crisis actions. Apps above it register here, in their AppCo
   a second, contradicting text.
 - waiting-list offer handlers: a held seat was offered to a waiting phone.
 - mode policies: may narrow the modes a time allows (a crisis action closes in-person help).
+- mode conditions: the same narrowing a source applies per time (modes_for), in SQL, so the
+  bulk API moves a booking only to a mode its time can deliver (a caseworker's meeting time
+  without video).
 - capacity counters: how many volunteers are on shift per occurrence (capacity per volunteer).
 - manage views: the manage page of a booking whose source is not a session (a caseworker
   meeting has its own).
@@ -44,6 +47,7 @@ class _Registry:
     bulk_event: dict[str, Callable] = field(default_factory=dict)
     waitlist_offer: dict[str, Callable] = field(default_factory=dict)
     mode_policies: dict[str, Callable] = field(default_factory=dict)
+    mode_conditions: dict[str, Callable] = field(default_factory=dict)
     capacity_counters: dict[str, Callable] = field(default_factory=dict)
     manage_views: dict[str, Callable] = field(default_factory=dict)
 
@@ -71,6 +75,12 @@ def on_waitlist_offer(key: str, handler: Callable) -> None:
 def add_mode_policy(key: str, policy: Callable) -> None:
     """policy(*, source, starts_at, now) -> ModeRestriction | None (None: no opinion)."""
     _registry.mode_policies[key] = policy
+
+
+def add_mode_condition(key: str, condition: Callable) -> None:
+    """condition(mode: str, prefix: str) -> Q | None: what an occurrence (its lookups under
+    `prefix`, e.g. "slot__occurrence__") must also satisfy to offer `mode`."""
+    _registry.mode_conditions[key] = condition
 
 
 def add_capacity_counter(key: str, counter: Callable) -> None:
@@ -120,6 +130,11 @@ def restrict_modes(modes: Iterable[str], *, source, starts_at, now) -> tuple[lis
         allowed = [mode for mode in restriction.modes if mode in allowed]
         reason = reason or restriction.reason
     return allowed, reason
+
+
+def mode_conditions(mode: str, prefix: str) -> list:
+    conditions = (condition(mode, prefix) for condition in _registry.mode_conditions.values())
+    return [q for q in conditions if q is not None]
 
 
 def helpers_on_shift(occurrence_ids) -> dict[int, int]:

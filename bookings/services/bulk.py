@@ -53,11 +53,17 @@ def _chunks(items, size=CHUNK):
 
 def source_offers(mode: str, prefix: str = "slot__occurrence__") -> Q:
     """Bookings (or, with prefix "", occurrences) whose session or meeting service offers
-    `mode`: the BookingRules flags of either source, in SQL."""
+    `mode` at their time: the BookingRules flags of either source, in SQL, narrowed like
+    `modes_for` by the conditions apps register (bookings.registry.add_mode_condition)."""
     field = MODE_FIELD[mode]
-    return Q(**{f"{prefix}session__{field}": True}) | Q(
+    offers = Q(**{f"{prefix}session__{field}": True}) | Q(
         **{f"{prefix}meeting_service__{field}": True}
     )
+    # What a source narrows per time (a caseworker's meeting time without video), as the
+    # apps that own those rules register it.
+    for condition in registry.mode_conditions(mode, prefix):
+        offers &= condition
+    return offers
 
 
 def _check_reason(reason_code: str) -> None:

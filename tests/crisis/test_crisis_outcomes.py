@@ -295,3 +295,52 @@ def test_crisis_texts_go_out_on_the_bulk_queue_one_task_each(places, now, monkey
     assert set(
         Message.objects.filter(purpose=action.sms_purpose).values_list("status", flat=True)
     ) == {"sent"}
+
+
+def test_a_caseworkers_meeting_time_decides_which_remote_mode_it_can_have(places, now):
+    """The service offers video and phone, but one meeting time has no video and another
+    neither: the action moves each only to what its time allows, the dry run agrees."""
+    from datetime import timedelta
+
+    from bookings.models import Occurrence
+    from meetings.models import MeetingServicePage, MeetingTime
+    from tests.factories import make_staff_user
+
+    w = places
+    service = MeetingServicePage(
+        title="Jobcentret", slug="jobcenter", offers_video=True, offers_phone=True
+    )
+    w.org.add_child(instance=service)
+    service.save_revision().publish()
+    caseworker = make_staff_user(w.org, "sagsbehandler", role="caseworkers_group")
+    meetings = []
+    for hour, (video, phone) in ((9, (False, True)), (13, (False, False))):
+        starts = local(w.day2, hour)
+        occurrence = Occurrence.objects.create(
+            meeting_service=service,
+            caseworker=caseworker,
+            date=w.day2,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=45),
+        )
+        slot = Slot.objects.create(
+            occurrence=occurrence,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=45),
+            capacity=1,
+            caseworker=caseworker,
+        )
+        meetings.append(book(slot, f"20123{hour:03d}"))  # in person, at a location then
+        # Since then the caseworker's time lost its location and some remote modes.
+        MeetingTime.objects.create(occurrence=occurrence, offers_video=video, offers_phone=phone)
+    preview = selectors.dry_run(
+        kind="to_video", paths=[service.path], starts_at=local(w.day2), ends_at=local(w.day3)
+    )
+    assert [(p["place"], p["video"], p["phone"], p["cancelled"]) for p in preview.places] == [
+        ("Jobcentret", 0, 1, 1)
+    ]
+    action = start(w, now=now)
+    phone_only, neither = (Booking.objects.get(pk=b.pk) for b in meetings)
+    assert (phone_only.mode, phone_only.status) == ("phone", "confirmed")
+    assert neither.status == "cancelled"
+    assert text_to("20123013", action.sms_purpose).endswith(LINES["da"]["cancelled_meeting"])
