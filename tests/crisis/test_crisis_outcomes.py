@@ -344,3 +344,17 @@ def test_a_caseworkers_meeting_time_decides_which_remote_mode_it_can_have(places
     assert (phone_only.mode, phone_only.status) == ("phone", "confirmed")
     assert neither.status == "cancelled"
     assert text_to("20123013", action.sms_purpose).endswith(LINES["da"]["cancelled_meeting"])
+
+
+def test_an_answer_acts_on_the_booking_the_crisis_text_was_about(places, now):
+    """A citizen with an earlier, unaffected booking answers TELEFON to the crisis text: the
+    crisis booking changes, not tomorrow's."""
+    w = places
+    tomorrow = book(slots_of(w.session_b, w.day1)[0], "20123401")
+    start(w, now=now)
+    assert reply("20123401", "TELEFON", now)[0] == "switch_mode:ok"
+    assert Booking.objects.get(pk=w.at_a.pk).mode == "phone"
+    assert Booking.objects.get(pk=tomorrow.pk).mode == "in_person"
+    assert reply("20123401", "AFBUD", now)[0] == "cancel:ok"
+    assert Booking.objects.get(pk=w.at_a.pk).status == "cancelled"
+    assert Booking.objects.get(pk=tomorrow.pk).status == "confirmed"
