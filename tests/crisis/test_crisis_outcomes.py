@@ -15,7 +15,7 @@ from sms.models import Message
 from sms.services import simulate_inbound
 from tests.factories import make_hotspot, make_session
 
-from .conftest import book, slots_of
+from .conftest import book, meeting_slot, slots_of
 
 pytestmark = pytest.mark.django_db
 
@@ -300,9 +300,7 @@ def test_crisis_texts_go_out_on_the_bulk_queue_one_task_each(places, now, monkey
 def test_a_caseworkers_meeting_time_decides_which_remote_mode_it_can_have(places, now):
     """The service offers video and phone, but one meeting time has no video and another
     neither: the action moves each only to what its time allows, the dry run agrees."""
-    from datetime import timedelta
 
-    from bookings.models import Occurrence
     from meetings.models import MeetingServicePage, MeetingTime
     from tests.factories import make_staff_user
 
@@ -315,24 +313,12 @@ def test_a_caseworkers_meeting_time_decides_which_remote_mode_it_can_have(places
     caseworker = make_staff_user(w.org, "sagsbehandler", role="caseworkers_group")
     meetings = []
     for hour, (video, phone) in ((9, (False, True)), (13, (False, False))):
-        starts = local(w.day2, hour)
-        occurrence = Occurrence.objects.create(
-            meeting_service=service,
-            caseworker=caseworker,
-            date=w.day2,
-            starts_at=starts,
-            ends_at=starts + timedelta(minutes=45),
-        )
-        slot = Slot.objects.create(
-            occurrence=occurrence,
-            starts_at=starts,
-            ends_at=starts + timedelta(minutes=45),
-            capacity=1,
-            caseworker=caseworker,
-        )
+        slot = meeting_slot(service, caseworker, local(w.day2, hour))
         meetings.append(book(slot, f"20123{hour:03d}"))  # in person, at a location then
         # Since then the caseworker's time lost its location and some remote modes.
-        MeetingTime.objects.create(occurrence=occurrence, offers_video=video, offers_phone=phone)
+        MeetingTime.objects.create(
+            occurrence=slot.occurrence, offers_video=video, offers_phone=phone
+        )
     preview = selectors.dry_run(
         kind="to_video", paths=[service.path], starts_at=local(w.day2), ends_at=local(w.day3)
     )
