@@ -19,8 +19,8 @@ LINES = {
     "da": {
         "video": "Din tid bliver et videomøde. Svar AFBUD hvis du ikke kan.",
         "video:phone": "Din tid bliver et videomøde. Svar TELEFON hvis du hellere vil ringes op, AFBUD hvis du ikke kan.",
-        "video_meeting": "Dit møde bliver et videomøde, linket kommer i påmindelsen dagen før. Svar AFBUD hvis du ikke kan.",
-        "video_meeting:phone": "Dit møde bliver et videomøde, linket kommer i påmindelsen dagen før. Svar TELEFON hvis du hellere vil ringes op, AFBUD hvis du ikke kan.",
+        "video_meeting": "Dit møde bliver et videomøde, linket kommer i påmindelsen før mødet. Svar AFBUD hvis du ikke kan.",
+        "video_meeting:phone": "Dit møde bliver et videomøde, linket kommer i påmindelsen før mødet. Svar TELEFON hvis du hellere vil ringes op, AFBUD hvis du ikke kan.",
         "phone": "Din tid bliver en telefonsamtale: vi ringer dig op på dette nummer. Svar AFBUD hvis du ikke kan.",
         "phone:video": "Din tid bliver en telefonsamtale: vi ringer dig op på dette nummer. Svar VIDEO hvis du hellere vil have video, AFBUD hvis du ikke kan.",
         "cancelled": "Vi kan ikke hjælpe på video eller telefon der, så din tid er aflyst. Svar TID for at finde en anden tid eller et andet sted.",
@@ -36,8 +36,8 @@ LINES = {
     "en": {
         "video": "Your time becomes a video meeting. Reply AFBUD if you cannot come.",
         "video:phone": "Your time becomes a video meeting. Reply TELEFON if you prefer a phone call, AFBUD if you cannot come.",
-        "video_meeting": "Your meeting becomes a video meeting, the link comes in the reminder the day before. Reply AFBUD if you cannot come.",
-        "video_meeting:phone": "Your meeting becomes a video meeting, the link comes in the reminder the day before. Reply TELEFON if you prefer a phone call, AFBUD if you cannot come.",
+        "video_meeting": "Your meeting becomes a video meeting, the link comes in the reminder before it. Reply AFBUD if you cannot come.",
+        "video_meeting:phone": "Your meeting becomes a video meeting, the link comes in the reminder before it. Reply TELEFON if you prefer a phone call, AFBUD if you cannot come.",
         "phone": "Your time becomes a phone call: we call you on this number. Reply AFBUD if you cannot make it.",
         "phone:video": "Your time becomes a phone call: we call you on this number. Reply VIDEO if you prefer video, AFBUD if you cannot make it.",
         "cancelled": "We cannot help by video or phone there, so your time is cancelled. Reply TID to find another time or place.",
