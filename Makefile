@@ -65,11 +65,13 @@ demo: migrate
 	@echo "== Periodic jobs: bookable times for the coming weeks, reminders, clean-up =="
 	$(RUN_ENV) $(PY) manage.py runperiodic
 
-# The web server and the task worker together; Ctrl-C stops both. The worker first indexes the
-# demo pages for search (a minute or two in the background); the site works meanwhile.
+# The web server and two task workers, as in production: one only for what a citizen waits for
+# (replies, login codes, confirmations), one for the rest (crisis sends, reminders, search
+# indexing: a minute or two in the background at first). Ctrl-C stops all three.
 run: demo
 	@trap 'kill 0' INT TERM EXIT; \
-	$(RUN_ENV) $(PY) manage.py db_worker --queue-name "*" & \
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name interactive & \
+	$(RUN_ENV) $(PY) manage.py db_worker --queue-name "*" --exclude-queues interactive & \
 	$(RUN_ENV) $(PY) manage.py runserver --skip-checks $(HOST):$(PORT) & \
 	sleep 3; $(RUN_ENV) $(PY) manage.py demo_logins; \
 	wait

@@ -243,7 +243,7 @@ def run_one() -> int:
             TASKS={
                 "default": {
                     "BACKEND": "django.tasks.backends.dummy.DummyBackend",
-                    "QUEUES": ["default", "bulk"],
+                    "QUEUES": ["interactive", "default", "bulk"],
                 }
             }
         ):

@@ -159,7 +159,12 @@ def main() -> None:
         from django.test.utils import override_settings
 
         with override_settings(
-            TASKS={"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+            TASKS={
+                "default": {
+                    "BACKEND": "django.tasks.backends.dummy.DummyBackend",
+                    "QUEUES": ["interactive", "default", "bulk"],
+                }
+            }
         ):
             build_pages()
         print(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from hotspots.models import HotspotPage, SessionPage
-from hotspots.tenancy import organisations_for_user
+from hotspots.tenancy import organisations_for_user, pages_q
 
 from . import services
 from .errors import AlreadyBooked, BookingError
@@ -40,11 +40,7 @@ class _Scope:
         self.organisations = list(organisations_for_user(user).order_by("title"))
 
     def _q(self, prefix: str) -> Q:
-        q = Q(pk__in=[])  # matches nothing: a user with no organisation sees nothing
-        for organisation in self.organisations:
-            lookup = f"{prefix}__path__startswith" if prefix else "path__startswith"
-            q |= Q(**{lookup: organisation.path})
-        return q
+        return pages_q(self.organisations, prefix)
 
     def limited_to(self, organisation_id) -> "_Scope":
         if organisation_id:

@@ -13,3 +13,19 @@ class BookingsConfig(AppConfig):
         from .metrics import BookingCollector
 
         register_collector("bookings", BookingCollector())
+
+        # Seats and times show on the public pages: a booking, cancellation or move, or a
+        # crisis switch, makes the next visitor's page fresh (hotspots/page_cache.py).
+        from hotspots.page_cache import bump_on_commit
+
+        from . import registry
+
+        registry.on_booking_event("public_pages", bump_on_commit)
+        registry.on_bulk_booking_event("public_pages", bump_on_commit)
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Occurrence, Slot
+
+        for model in (Occurrence, Slot):  # times added one by one (caseworkers' availability)
+            post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"public_pages_{model}")
+            post_delete.connect(bump_on_commit, sender=model, dispatch_uid=f"public_pages_d{model}")

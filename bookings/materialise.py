@@ -26,6 +26,7 @@ from recurrence import serialize
 
 from hotspots import schedule
 from hotspots.models import SessionPage
+from hotspots.page_cache import bump_on_commit
 
 from .errors import BookingError, NotChangeable, OccurrenceCancelled, SlotFull
 from .models import (
@@ -161,6 +162,8 @@ def materialise_sessions(sessions, *, now=None, days: int | None = None) -> dict
         _remove_occurrences(removed, by_id=by_id, now=now, stats=stats)
         _create_occurrences(new_rows, now=now, stats=stats)
         _replan(replan, now=now, stats=stats)
+        if any(stats.values()):
+            bump_on_commit()  # new or changed times show on the public pages
     return dict(stats)
 
 

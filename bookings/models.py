@@ -208,6 +208,9 @@ class Booking(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.CharField(max_length=10, choices=Actor.choices, blank=True)
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # Made with a practice number (bookings.phones): kept out of statistics and deleted by the
+    # practice_cleanup job.
+    is_practice = models.BooleanField(_("practice"), default=False, editable=False)
 
     class Meta:
         ordering = ["slot__starts_at", "created_at"]

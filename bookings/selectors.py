@@ -3,8 +3,10 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+
+from hotspots.tenancy import pages_q
 
 from .models import Booking, BookingEvent, BookingStatus, Occurrence, OccurrenceStatus, Slot
 from .tokens import hash_token
@@ -106,6 +108,14 @@ def booking_for_token(token: str) -> Booking | None:
     )
 
 
+def organisations_q(organisations, occurrence: str = "slot__occurrence") -> Q:
+    """Rows whose occurrence (a session date or a caseworker meeting time) belongs to one of
+    the organisations. `occurrence` is the relation from the row to its Occurrence ("" for
+    Occurrence itself). Both sources count: a municipality's meetings are its own too."""
+    prefix = f"{occurrence}__" if occurrence else ""
+    return pages_q(organisations, f"{prefix}session", f"{prefix}meeting_service")
+
+
 def bookings_for_organisation(organisation, *, start, end) -> QuerySet:
     """Bookings on slots starting in [start, end) at the organisation's sessions: the tenancy
     boundary for every staff view."""
@@ -123,11 +133,20 @@ def bookings_for_organisation(organisation, *, start, end) -> QuerySet:
 def booking_counts() -> list[dict]:
     """Bookings by channel, mode and current status, for the metrics (no personal data)."""
     return list(
-        Booking.objects.values("channel", "mode", "status").annotate(count=Count("id")).order_by()
+        Booking.objects.filter(is_practice=False)
+        .values("channel", "mode", "status")
+        .annotate(count=Count("id"))
+        .order_by()
     )
 
 
 def booking_event_counts() -> dict[str, int]:
     """How often each thing has happened to a booking since the start (never decreases)."""
-    rows = BookingEvent.objects.values("kind").annotate(count=Count("id")).order_by()
+    # Practice bookings are left out: they are deleted, and this count never decreases.
+    rows = (
+        BookingEvent.objects.filter(booking__is_practice=False)
+        .values("kind")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
     return {row["kind"]: row["count"] for row in rows}

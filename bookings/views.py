@@ -5,7 +5,6 @@ reading it never changes anything, and every change is a POST with CSRF. Rules a
 cut-offs and modes belong to bookings.services; these views only translate between HTTP and it.
 """
 
-import json
 import re
 import secrets
 import time
@@ -13,6 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse
@@ -67,10 +67,11 @@ TOKEN_COOKIE_AGE = 24 * 60 * 60
 
 
 def _remembered_tokens(request) -> dict[str, str]:
-    tokens = request.get_signed_cookie(TOKEN_COOKIE, default=None, salt=TOKEN_COOKIE)
     try:
-        tokens = json.loads(tokens) if tokens else {}
-    except ValueError:
+        tokens = signing.loads(
+            request.COOKIES.get(TOKEN_COOKIE, ""), salt=TOKEN_COOKIE, max_age=TOKEN_COOKIE_AGE
+        )
+    except signing.BadSignature:  # absent, tampered with, expired, or an older format
         return {}
     return tokens if isinstance(tokens, dict) else {}
 
@@ -79,15 +80,16 @@ def _remember_token(request, response, booking_pk: int, token: str):
     """Keep the plain token where only this browser can read it, so the confirmation page can
     show the manage link without putting the token in a URL query string. A signed, HttpOnly
     cookie sent only to the confirmation pages: unlike a session row it costs no database
-    write, which matters on the busiest request of the site."""
+    write, which matters on the busiest request of the site. Its value (Django's signing:
+    URL-safe base64 and colons) needs no quoting, so no client or proxy can mangle it by
+    stripping quotes, as Python's requests does with a quoted JSON value."""
     tokens = _remembered_tokens(request)
     tokens.pop(str(booking_pk), None)
     tokens[str(booking_pk)] = token
     tokens = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
-    response.set_signed_cookie(
+    response.set_cookie(
         TOKEN_COOKIE,
-        json.dumps(tokens, separators=(",", ":")),
-        salt=TOKEN_COOKIE,
+        signing.dumps(tokens, salt=TOKEN_COOKIE, compress=True),
         max_age=TOKEN_COOKIE_AGE,
         path="/book/done/",
         secure=settings.SESSION_COOKIE_SECURE,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.phones import display_phone
+from hotspots.tenancy import Role, organisations_for_user
 from sms import gsm
 
 from . import selectors, services, texts
@@ -20,7 +21,8 @@ from .models import CrisisAction, CrisisKind
 
 
 def _organisations(request) -> list:
-    organisations = list(selectors.coordinated_organisations(request.user).order_by("title"))
+    # Crisis mode is a coordinator's decision: editors and caseworkers do not get it.
+    organisations = list(organisations_for_user(request.user, Role.COORDINATOR).order_by("title"))
     if not organisations:
         raise Http404
     return organisations

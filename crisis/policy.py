@@ -6,6 +6,7 @@ SMS or staff, is never promised a meeting in person that will not happen."""
 from datetime import datetime
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from bookings.models import Mode
 from bookings.registry import ModeRestriction
@@ -52,6 +53,23 @@ def cached_active_actions(now) -> list[dict]:
         actions = active_actions(now)
         cache.set(BANNER_CACHE_KEY, actions, BANNER_CACHE_SECONDS)
     return actions
+
+
+def banner_fingerprint() -> str:
+    """Changes whenever the set of banners shown changes (an action starts, is edited, ends)."""
+    now = timezone.now()
+    showing = [
+        (
+            sorted(a["paths"]),
+            a["message"],
+            a.get("message_en", ""),
+            str(a["starts_at"]),
+            str(a["ends_at"]),
+        )
+        for a in cached_active_actions(now)
+        if a["ends_at"] > now
+    ]
+    return repr(showing) if showing else ""
 
 
 def covering_action(*, page_path: str, starts_at: datetime, now) -> dict | None:

@@ -20,7 +20,8 @@ from bookings.models import (
     OccurrenceStatus,
 )
 from bookings.services.bulk import source_offers
-from hotspots.models import HotspotPage, OrganisationPage
+from hotspots.models import HotspotPage
+from hotspots.tenancy import Role, organisations_for_user
 from sms.models import Direction, Message, OptOut, Status
 
 from .models import CrisisAction, CrisisKind
@@ -29,21 +30,10 @@ from .policy import REMOTE_PREFERENCE
 CANCELLED = "cancelled"
 
 
-def coordinated_organisations(user) -> QuerySet:
-    """Organisations whose coordinators group the user is in (all for superusers). Crisis
-    mode is a coordinator's decision: editors and caseworkers do not get it."""
-    if not user.is_authenticated:
-        return OrganisationPage.objects.none()
-    if user.is_superuser:
-        return OrganisationPage.objects.all()
-    return OrganisationPage.objects.filter(
-        coordinators_group__in=user.groups.values_list("pk", flat=True)
-    )
-
-
 def actions_for_user(user) -> QuerySet:
+    # Crisis mode is a coordinator's decision: editors and caseworkers do not get it.
     return CrisisAction.objects.filter(
-        organisation__in=coordinated_organisations(user)
+        organisation__in=organisations_for_user(user, Role.COORDINATOR)
     ).select_related("organisation", "created_by", "ended_by")
 
 

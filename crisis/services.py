@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Actor, BookingStatus, CancellationSource, Mode
 from bookings.services import bulk
+from hotspots.tenancy import Role, may_act_for
 from sms import dialog
 from sms.models import Status
 from sms.services.bulk import dispatch_after_commit, enqueue_many
@@ -94,7 +95,7 @@ def start_crisis_action(
 ) -> CrisisAction:
     """Record the coordinator's decision and hand the work to a task once it commits."""
     now = now or timezone.now()
-    if not selectors.coordinated_organisations(user).filter(pk=organisation.pk).exists():
+    if not may_act_for(user, organisation, Role.COORDINATOR):
         raise CrisisError(_("You are not a coordinator of this organisation."))
     if kind not in CrisisKind.values:
         raise CrisisError(_("Choose what should happen."))

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from hotspots.tenancy import Role, is_staff
+
 from .admin_urls import urlpatterns as admin_urlpatterns
-from .selectors import coordinated_organisations
 
 
 @hooks.register("register_admin_urls")
@@ -14,7 +15,7 @@ def register_crisis_admin_urls():
 
 class CoordinatorMenuItem(MenuItem):
     def is_shown(self, request):
-        return coordinated_organisations(request.user).exists()
+        return is_staff(request.user, Role.COORDINATOR)
 
 
 @hooks.register("register_admin_menu_item")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.admin.widgets import Button
 
 from .models import HotspotPage, sms_public_number
-from .tenancy import organisations_for_user
+from .tenancy import may_act_for, organisation_of
 
 
 def page_url(request, page) -> str:
@@ -39,9 +39,8 @@ def _hotspot_for(request, page_id) -> HotspotPage:
     if hotspot.live:
         return hotspot
     # A draft's poster only for its own organisation's staff, to proof before publishing.
-    for organisation in organisations_for_user(request.user):
-        if hotspot.path.startswith(organisation.path):
-            return hotspot
+    if may_act_for(request.user, organisation_of(hotspot)):
+        return hotspot
     raise Http404
 
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bookings.errors import BookingError
 from bookings.models import Booking, BookingEvent, Mode
 from bookings.phones import display_phone
-from hotspots.tenancy import organisations_for_user
+from hotspots.tenancy import Role, may_act_for, organisations_for_user, pages_q
 
 from . import selectors, services
 from .admin_forms import AvailabilityForm, ExceptionForm, LocationForm, ProfileForm
@@ -48,8 +48,7 @@ def _managed(request, organisations):
     return [
         o
         for o in organisations
-        if is_team_lead(request.user, o)
-        or (o.editors_group_id and request.user.groups.filter(pk=o.editors_group_id).exists())
+        if is_team_lead(request.user, o) or may_act_for(request.user, o, Role.EDITOR)
     ]
 
 
@@ -189,9 +188,7 @@ def join(request, booking_id):
 @require_http_methods(["GET", "POST"])
 def invite(request):
     organisations = _organisations(request)
-    service_qs = MeetingServicePage.objects.live().filter(
-        Q(*[Q(path__startswith=o.path) for o in organisations], _connector=Q.OR)
-    )
+    service_qs = MeetingServicePage.objects.live().filter(pages_q(organisations))
     own = service_qs.filter(caseworkers=request.user)
     services_list = list(own or service_qs)
     form = InvitationForm(request.POST or None, services=services_list)

@@ -2,19 +2,16 @@
 caseworker scope: a caseworker sees only their own citizens, a team lead (profile flag, or a
 coordinator of the organisation) the whole organisation's."""
 
-from hotspots.tenancy import organisations_for_user
+from hotspots.tenancy import Role, acts_for_every_organisation, may_act_for
 
 
 def is_team_lead(user, organisation) -> bool:
-    if user.is_superuser:
+    if acts_for_every_organisation(user):
         return True
     profile = getattr(user, "caseworker_profile", None)
     if profile is not None and profile.is_team_lead:
-        return organisations_for_user(user).filter(pk=organisation.pk).exists()
-    return bool(
-        organisation.coordinators_group_id
-        and user.groups.filter(pk=organisation.coordinators_group_id).exists()
-    )
+        return may_act_for(user, organisation)
+    return may_act_for(user, organisation, Role.COORDINATOR)
 
 
 def can_see_booking(user, booking) -> bool:
@@ -25,6 +22,6 @@ def can_see_booking(user, booking) -> bool:
     if service is None:
         return False
     organisation = service.get_parent().specific
-    if not organisations_for_user(user).filter(pk=organisation.pk).exists():
+    if not may_act_for(user, organisation):
         return False
     return occurrence.caseworker_id == user.pk or is_team_lead(user, organisation)

@@ -4,10 +4,11 @@ other features (crisis mode, statistics) can use to include meetings."""
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, OccurrenceStatus, Slot
+from hotspots.tenancy import pages_q
 
 from .models import MeetingServicePage, VideoRoom
 from .video import hash_token
@@ -100,10 +101,8 @@ def meetings_for_day(*, organisations, day, caseworker=None) -> QuerySet:
         .filter(
             slot__occurrence__date=day,
             slot__occurrence__meeting_service__in=MeetingServicePage.objects.filter(
-                Q(*[Q(path__startswith=o.path) for o in organisations], _connector=Q.OR)
-            )
-            if organisations
-            else MeetingServicePage.objects.none(),
+                pages_q(organisations)
+            ),
         )
         .exclude(status=BookingStatus.CANCELLED)
     )

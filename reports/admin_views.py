@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from bookings.models import Channel, Mode
-from hotspots.tenancy import organisations_for_user
+from hotspots.tenancy import acts_for_every_organisation, organisations_for_user
 
 from . import charts
 from .selectors import statistics
@@ -38,7 +38,7 @@ def _filters(request) -> dict:
         first, last = last, first
     last = min(last, first + timedelta(days=MAX_DAYS))
     chosen = request.GET.get("organisation", "")
-    if chosen == ALL and request.user.is_superuser:
+    if chosen == ALL and acts_for_every_organisation(request.user):
         paths, label = None, _("All organisations")
     else:
         organisation = next((o for o in organisations if str(o.pk) == chosen), organisations[0])
@@ -71,7 +71,7 @@ def dashboard(request):
         "page_title": _("Statistics"),
         "header_icon": "table",
         "stats": stats,
-        "is_superuser": request.user.is_superuser,
+        "is_superuser": acts_for_every_organisation(request.user),
         "week_rows": [
             {
                 "week": week,

@@ -256,6 +256,8 @@ def statistics(*, paths, first: date, last: date) -> Statistics:
         _occurrence_scope(paths, "slot__occurrence__"),
         slot__starts_at__gte=start,
         slot__starts_at__lt=end,
+        # Practice bookings (the SMS simulator, training) are not the service's use.
+        is_practice=False,
     )
     stats = Statistics(first=first, last=last, weeks=_weeks(first, last))
     stats.by_channel = _per_week(bookings, "channel", Channel.values, stats.weeks)

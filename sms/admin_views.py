@@ -1,4 +1,9 @@
-"""Staff views for the SMS channel, registered in the Wagtail admin by wagtail_hooks.py."""
+"""Staff views for the SMS channel, registered in the Wagtail admin by wagtail_hooks.py.
+
+Privacy: the simulator works on practice numbers only (bookings.phones), so it can neither read
+nor change a citizen's texts or bookings. Staff read a real phone's texts only through one of
+their own organisation's bookings, and each look is recorded (PhoneHistoryAccess), which
+superusers see in the access log."""
 
 from urllib.parse import urlencode
 
@@ -6,42 +11,45 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
+
+from bookings.errors import InvalidPhone
+from bookings.phones import display_phone, is_practice_phone, normalise_phone, practice_phone_for
+from hotspots.tenancy import acts_for_every_organisation, is_staff
 
 from . import selectors, services
 from .forms import MessageFilterForm, SimulatorForm
-from .models import Conversation
+from .models import Conversation, PhoneHistoryAccess
 
 
-def _is_staff(user) -> bool:
-    from hotspots.tenancy import organisations_for_user
-
-    return user.is_superuser or organisations_for_user(user).exists()
+def _practice_phone(value: str) -> str:
+    """The number if it is a practice number, else "" (a real or unreadable number)."""
+    try:
+        phone = normalise_phone(value)
+    except InvalidPhone:
+        return ""
+    return phone if is_practice_phone(phone) else ""
 
 
 def _simulator_context(request, *, admin: bool):
-    form = SimulatorForm(request.POST or None, initial={"phone": request.GET.get("phone", "")})
-    phone = request.GET.get("phone", "")
+    default = practice_phone_for(getattr(request.user, "pk", None) or 0)
+    asked = request.GET.get("phone", "")
+    phone = _practice_phone(asked) if asked else default
+    form = SimulatorForm(request.POST or None, initial={"phone": phone or default})
     if request.method == "POST" and form.is_valid():
         phone = form.cleaned_data["phone"]
         services.simulate_inbound(phone=phone, body=form.cleaned_data["text"])
         form = SimulatorForm(initial={"phone": phone})
     elif request.method == "POST":
         phone = ""
-    if phone:
-        from bookings.errors import InvalidPhone
-        from bookings.phones import normalise_phone
-
-        try:
-            phone = normalise_phone(phone)
-        except InvalidPhone:
-            phone = ""
     return {
         "form": form,
         "phone": phone,
+        "refused": bool(asked) and not phone,
         "history": selectors.phone_history(phone) if phone else [],
         "page_title": _("SMS simulator"),
         "header_icon": "mail",
@@ -51,7 +59,7 @@ def _simulator_context(request, *, admin: bool):
 
 @require_http_methods(["GET", "POST"])
 def simulator(request):
-    if not _is_staff(request.user):
+    if not is_staff(request.user):
         raise PermissionDenied
     context = _simulator_context(request, admin=True)
     if request.method == "POST" and context["phone"]:
@@ -69,6 +77,48 @@ def public_simulator(request):
     return render(request, "pages/sms/simulator.html", context)
 
 
+@require_GET
+def booking_history(request, booking_id: int):
+    """A booking's citizen's texts, as far as they concern the user's organisations. Reading a
+    real phone's history is recorded."""
+    booking = get_object_or_404(selectors.bookings_visible_to(request.user), pk=booking_id)
+    history = []
+    if booking.phone:
+        services.record_phone_history_access(
+            user=request.user,
+            phone=booking.phone,
+            booking=booking,
+            via=PhoneHistoryAccess.Via.BOOKING,
+        )
+        history = selectors.phone_history(booking.phone, visible_to=request.user)
+    return render(
+        request,
+        "pages/sms/admin/booking_history.html",
+        {
+            "booking": booking,
+            "phone": display_phone(booking.phone),
+            "history": history,
+            "page_title": _("SMS with booking %(reference)s") % {"reference": booking.reference},
+            "header_icon": "mail",
+        },
+    )
+
+
+@require_GET
+def access_log(request):
+    if not acts_for_every_organisation(request.user):
+        raise PermissionDenied
+    rows = PhoneHistoryAccess.objects.select_related("booking")
+    page = Paginator(rows, 100).get_page(request.GET.get("p"))
+    for row in page:
+        row.phone_display = display_phone(row.phone)
+    return render(
+        request,
+        "pages/sms/admin/access_log.html",
+        {"page_obj": page, "page_title": _("Looks at SMS histories"), "header_icon": "view"},
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def needs_person(request):
     conversations = selectors.conversations_needing_person(request.user)
@@ -82,7 +132,9 @@ def needs_person(request):
         rows.append(
             {
                 "conversation": conversation,
-                "history": selectors.phone_history(conversation.phone, limit=6),
+                "history": selectors.phone_history(
+                    conversation.phone, limit=6, visible_to=request.user
+                ),
             }
         )
     return render(
@@ -92,14 +144,17 @@ def needs_person(request):
     )
 
 
+@require_GET
 def message_log(request):
     form = MessageFilterForm(request.GET or None)
     rows = selectors.messages_visible_to(request.user).order_by("-created_at", "-pk")
     if form.is_valid():
         phone = form.cleaned_data["phone"]
         if phone:
-            from django.db.models import Q
-
+            # Searching the log by a phone is reading that phone's history: recorded.
+            services.record_phone_history_access(
+                user=request.user, phone=phone, via=PhoneHistoryAccess.Via.MESSAGE_LOG
+            )
             rows = rows.filter(Q(to_number=phone) | Q(from_number=phone))
         if form.cleaned_data["booking"]:
             rows = rows.filter(booking__reference=form.cleaned_data["booking"].strip().upper())
@@ -125,4 +180,12 @@ def _without_page(request) -> str:
     return query.urlencode()
 
 
-__all__ = ["Conversation", "message_log", "needs_person", "public_simulator", "simulator"]
+__all__ = [
+    "Conversation",
+    "access_log",
+    "booking_history",
+    "message_log",
+    "needs_person",
+    "public_simulator",
+    "simulator",
+]

@@ -173,3 +173,42 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_id} {self.kind}"
+
+
+class PhoneHistoryAccess(models.Model):
+    """Each time a staff member read a real phone's SMS history: who, when, which phone and
+    through which booking. Superusers see the log in the admin; after the personal-data
+    retention period the phone is wiped and the rest kept."""
+
+    class Via(models.TextChoices):
+        BOOKING = "booking", _("A booking's SMS history")
+        MESSAGE_LOG = "message_log", _("Message log, searched by phone")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("staff member"),
+    )
+    # Kept as text too, so the log still says who after the user account is deleted.
+    username = models.CharField(_("username"), max_length=150)
+    phone = models.CharField(_("mobile number"), max_length=20, blank=True)
+    booking = models.ForeignKey(
+        "bookings.Booking",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("booking"),
+    )
+    via = models.CharField(_("how"), max_length=20, choices=Via.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("look at an SMS history")
+        verbose_name_plural = _("looks at SMS histories")
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

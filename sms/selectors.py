@@ -1,28 +1,24 @@
-"""Reads for the SMS staff views, scoped to the organisations a user works for: a booking
-belongs to the organisation whose page tree holds its session."""
+"""Reads for the SMS staff views, scoped to the organisations a user works for
+(hotspots.tenancy): a booking belongs to the organisation whose page tree holds its occurrence,
+a session date or a caseworker meeting time alike."""
 
 from django.db.models import Count, Min, Q, QuerySet
 
-from .models import Conversation, Direction, Message, Status
+from bookings.models import Booking
+from bookings.selectors import organisations_q
+from hotspots.tenancy import acts_for_every_organisation, organisations_for_user
 
-SESSION_PATH = "slot__occurrence__session__path__startswith"
+from .models import Conversation, Direction, Message, Status
 
 
 def _organisations(user):
-    from hotspots.tenancy import organisations_for_user
-
     return list(organisations_for_user(user))
 
 
 def bookings_visible_to(user) -> QuerySet:
-    from bookings.models import Booking
-
-    if user.is_superuser:
+    if acts_for_every_organisation(user):
         return Booking.objects.all()
-    condition = Q(pk__in=[])
-    for organisation in _organisations(user):
-        condition |= Q(**{SESSION_PATH: organisation.path})
-    return Booking.objects.filter(condition)
+    return Booking.objects.filter(organisations_q(_organisations(user)))
 
 
 def phones_visible_to(user) -> QuerySet:
@@ -30,16 +26,17 @@ def phones_visible_to(user) -> QuerySet:
 
 
 def messages_visible_to(user) -> QuerySet:
-    """Texts about the user's organisations' bookings, and every text to or from a phone that
-    has a booking with them (a citizen's "AFBUD" carries no booking id)."""
+    """Texts about the user's organisations' bookings, and the texts about no booking to or
+    from a phone that has a booking with them (a citizen's "AFBUD" carries no booking id). A
+    text about another organisation's booking stays theirs, even to the same phone."""
     messages = Message.objects.select_related("booking")
-    if user.is_superuser:
+    if acts_for_every_organisation(user):
         return messages
     phones = phones_visible_to(user)
     return messages.filter(
         Q(booking__in=bookings_visible_to(user))
-        | Q(direction=Direction.OUT, to_number__in=phones)
-        | Q(direction=Direction.IN, from_number__in=phones)
+        | Q(booking__isnull=True, direction=Direction.OUT, to_number__in=phones)
+        | Q(booking__isnull=True, direction=Direction.IN, from_number__in=phones)
     )
 
 
@@ -60,16 +57,18 @@ def conversations_needing_person(user) -> QuerySet:
     """Citizens who have a booking with the user's organisations, or who asked for times at
     one of its places (a first-time texter who got stuck has no booking yet)."""
     conversations = Conversation.objects.filter(needs_person=True).order_by("needs_person_since")
-    if user.is_superuser:
+    if acts_for_every_organisation(user):
         return conversations
     return conversations.filter(
         Q(phone__in=phones_visible_to(user)) | Q(state__place_code__in=place_codes_of(user))
     )
 
 
-def phone_history(phone: str, *, limit: int = 50) -> list[Message]:
-    """Both directions for one phone, oldest first (for the simulator's chat view)."""
-    rows = Message.objects.filter(
+def phone_history(phone: str, *, limit: int = 50, visible_to=None) -> list[Message]:
+    """Both directions for one phone, oldest first (the simulator's chat view, and a booking's
+    SMS history for staff, then only what `visible_to` may see)."""
+    messages = Message.objects.all() if visible_to is None else messages_visible_to(visible_to)
+    rows = messages.filter(
         Q(direction=Direction.OUT, to_number=phone) | Q(direction=Direction.IN, from_number=phone)
     ).order_by("-created_at", "-pk")[:limit]
     return list(reversed(rows))

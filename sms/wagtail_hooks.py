@@ -15,9 +15,9 @@ def register_sms_admin_urls():
 
 
 def _staff_only(request) -> bool:
-    from hotspots.tenancy import organisations_for_user
+    from hotspots.tenancy import is_staff
 
-    return request.user.is_superuser or organisations_for_user(request.user).exists()
+    return is_staff(request.user)
 
 
 class StaffMenuItem(MenuItem):
@@ -52,6 +52,20 @@ def messages_item():
 def simulator_item():
     return StaffMenuItem(
         _("SMS simulator"), reverse("sms_admin:simulator"), icon_name="mail", order=300
+    )
+
+
+class SuperuserMenuItem(MenuItem):
+    def is_shown(self, request):
+        from hotspots.tenancy import acts_for_every_organisation
+
+        return acts_for_every_organisation(request.user)
+
+
+@hooks.register("register_sms_menu_item")
+def access_log_item():
+    return SuperuserMenuItem(
+        _("Looks at SMS histories"), reverse("sms_admin:access_log"), icon_name="view", order=400
     )
 
 

@@ -2,15 +2,14 @@
 the volunteers list with contact and hours, inviting a volunteer, and how many volunteers a
 session needs.
 
-Tenancy: every view works on the organisations whose coordinators or editors group the user is
-in (all for superusers). Hotspot, session and organisation ids are looked up inside that set, so
+Tenancy: every view works on hotspots.tenancy.organisations_for_user(user, VOLUNTEER_ROLES)
+(coordinators and editors; all for superusers). Hotspot, session and organisation ids are looked up inside that set, so
 another organisation's id gives 404."""
 
 from datetime import date, timedelta
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,30 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bookings.phones import display_phone
 from hotspots.models import HotspotPage, OrganisationPage, SessionPage
+from hotspots.tenancy import VOLUNTEER_ROLES, organisations_for_user
 
 from . import selectors, services
 from .errors import VolunteerError
 from .models import Volunteer, VolunteerNeed
 
 
-def coordinated_organisations(user):
-    """Organisations the user coordinates or edits (caseworkers do not run the rota)."""
-    if not user.is_authenticated:
-        return OrganisationPage.objects.none()
-    if user.is_superuser:
-        return OrganisationPage.objects.all().order_by("title")
-    group_ids = list(user.groups.values_list("pk", flat=True))
-    return (
-        OrganisationPage.objects.filter(
-            Q(coordinators_group__in=group_ids) | Q(editors_group__in=group_ids)
-        )
-        .distinct()
-        .order_by("title")
-    )
-
-
 def _organisations(request, *, chosen=None) -> list[OrganisationPage]:
-    organisations = list(coordinated_organisations(request.user))
+    # Coordinators and editors run the rota; caseworkers do not.
+    organisations = list(organisations_for_user(request.user, VOLUNTEER_ROLES).order_by("title"))
     if not organisations:
         raise Http404
     if chosen:
@@ -155,21 +140,21 @@ def invite(request):
     if request.method == "POST" and form.is_valid():
         organisation = form.cleaned_data["organisation"]
         try:
-            volunteer = services.invite_volunteer(
+            invitation = services.invite_to_organisation(
                 organisation=organisation,
                 phone=form.cleaned_data["phone"],
                 first_name=form.cleaned_data["first_name"],
                 send_sms=form.cleaned_data["send_sms"],
+                alerts=form.cleaned_data["alerts"],
             )
         except VolunteerError as error:
             form.add_error("phone", error.message)
         else:
-            if form.cleaned_data["alerts"]:
-                volunteer.alerts_for.add(organisation)
+            # The same answer whether the number is new or already volunteers elsewhere (then
+            # she is asked by SMS first): nothing about another organisation's volunteer.
             messages.success(
                 request,
-                _("%(name)s is now a volunteer at %(organisation)s.")
-                % {"name": volunteer.first_name, "organisation": organisation.title},
+                _("Invitation sent to %(phone)s.") % {"phone": display_phone(invitation.phone)},
             )
             return redirect("volunteers_admin:volunteers")
     return render(
@@ -195,12 +180,21 @@ def edit_volunteer(request, volunteer_id: int, organisation_id: int):
     volunteer = Volunteer.objects.filter(pk=volunteer_id, organisations=organisation).first()
     if volunteer is None:
         raise Http404
+    # Her name is hers in every organisation: only a coordinator of all of them may change it.
+    own = {o.pk for o in _organisations(request)}
+    shared = volunteer.organisations.exclude(pk__in=own).exists()
     initial = {
         "first_name": volunteer.first_name,
         "member": True,
         "alerts": volunteer.alerts_for.filter(pk=organisation.pk).exists(),
     }
     form = MembershipForm(request.POST or None, initial=initial)
+    if shared:
+        form.fields["first_name"].disabled = True
+        form.fields["first_name"].help_text = _(
+            "She also volunteers elsewhere, so only she or a coordinator of all her "
+            "organisations can change her name."
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.update_membership(

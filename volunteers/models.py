@@ -266,3 +266,26 @@ class GapAlert(models.Model):
 
     def __str__(self) -> str:
         return f"gap {self.occurrence_id}"
+
+
+class MembershipInvitation(models.Model):
+    """An organisation asks a person who already volunteers (elsewhere) to join it too. She
+    joins only when she answers JA: another organisation may not enrol her, nor learn her name,
+    without her say-so."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="invitations")
+    organisation = models.ForeignKey(
+        "hotspots.OrganisationPage", on_delete=models.CASCADE, related_name="+"
+    )
+    alerts = models.BooleanField(default=False)
+    invited_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-invited_at", "-pk"]
+        verbose_name = _("invitation to volunteer")
+        verbose_name_plural = _("invitations to volunteer")
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} → {self.organisation_id}"

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bookings.models import Booking, BookingStatus, Occurrence, OccurrenceStatus, Slot
 from hotspots.models import HotspotPage, OrganisationPage, SessionPage
+from hotspots.tenancy import pages_q
 
 from .models import DEFAULT_VOLUNTEERS_NEEDED, Shift, ShiftStatus, Volunteer, VolunteerNeed
 
@@ -21,11 +22,7 @@ GAP_WARNING_HOURS = 48
 
 def scope_q(organisations, prefix: str = "occurrence__session") -> Q:
     """Rows below any of the organisations' pages; matches nothing for no organisation."""
-    q = Q(pk__in=[])
-    for organisation in organisations:
-        lookup = f"{prefix}__path__startswith" if prefix else "path__startswith"
-        q |= Q(**{lookup: organisation.path})
-    return q
+    return pages_q(organisations, prefix)
 
 
 def organisation_for_session(session) -> OrganisationPage | None:

@@ -10,6 +10,8 @@ PLACE_MAX = 28
 BUDGET = {
     "login_code": 1,
     "invite": 2,
+    "invite_request": 2,
+    "invite_accepted": 2,
     "callout": 1,
     "callout_won": 1,
     "callout_taken": 1,
@@ -23,6 +25,8 @@ TEXTS = {
     "da": {
         "login_code": "Din kode til Digihjælp er {code}. Den virker i 10 minutter. Giv den ikke til andre.",
         "invite": "Hej {name}. {org} har oprettet dig som frivillig i Digihjælp. Se og tag vagter her: {link}",
+        "invite_request": "Hej {name}. {org} vil gerne have dig som frivillig hos dem i Digihjælp. Svar JA inden {days} dage, hvis du vil. Ellers skal du ikke gøre noget.",
+        "invite_accepted": "Tak, {name}! Nu er du også frivillig hos {org}. Se og tag vagter her: {link}",
         "callout": "Kan du tage {when} på {place}? Svar JA, hvis du kan tage vagten.",
         "callout_won": "Tak, {name}! Vagten {when} på {place} er din.",
         "callout_taken": "Tak! En anden frivillig har allerede taget vagten {when} på {place}. Du skal ikke gøre noget.",
@@ -34,6 +38,8 @@ TEXTS = {
     "en": {
         "login_code": "Your Digihjælp code is {code}. It works for 10 minutes. Do not give it to anyone.",
         "invite": "Hi {name}. {org} has added you as a volunteer in Digihjælp. See and take shifts here: {link}",
+        "invite_request": "Hi {name}. {org} would like you to volunteer with them in Digihjælp. Reply JA within {days} days if you want to. Otherwise you need not do anything.",
+        "invite_accepted": "Thank you, {name}! You now also volunteer with {org}. See and take shifts here: {link}",
         "callout": "Can you take {when} at {place}? Reply JA if you can take the shift.",
         "callout_won": "Thank you, {name}! The shift {when} at {place} is yours.",
         "callout_taken": "Thank you! Another volunteer has already taken the shift {when} at {place}. You need not do anything.",

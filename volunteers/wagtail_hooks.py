@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from hotspots.tenancy import VOLUNTEER_ROLES, is_staff
+
 from .admin_urls import urlpatterns as admin_urlpatterns
-from .admin_views import coordinated_organisations
 
 
 @hooks.register("register_admin_urls")
@@ -16,12 +17,12 @@ def register_volunteer_admin_urls():
 
 class CoordinatorMenuItem(MenuItem):
     def is_shown(self, request):
-        return coordinated_organisations(request.user).exists()
+        return is_staff(request.user, VOLUNTEER_ROLES)
 
 
 class CoordinatorSubmenu(SubmenuMenuItem):
     def is_shown(self, request):
-        return coordinated_organisations(request.user).exists()
+        return is_staff(request.user, VOLUNTEER_ROLES)
 
 
 @hooks.register("register_admin_menu_item")

@@ -35,6 +35,7 @@ from .booking import (
     switch_mode,
 )
 from .occurrences import cancel_occurrence, recompute_capacity, target_capacity, volunteer_counts
+from .practice import delete_practice_bookings
 from .retention import anonymise_expired_bookings
 from .waitlist import (
     accept_waitlist_offer,
@@ -45,6 +46,7 @@ from .waitlist import (
 )
 
 __all__ = [
+    "delete_practice_bookings",
     "AlreadyBooked",
     "BookingClosed",
     "BookingError",

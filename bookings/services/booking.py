@@ -26,7 +26,7 @@ from ..models import (
     EventKind,
     Mode,
 )
-from ..phones import normalise_phone
+from ..phones import is_practice_phone, normalise_phone
 from ._common import (
     FIRST_NAME_MAX,
     NOTE_MAX,
@@ -123,6 +123,7 @@ def book_slot(
                     note=note,
                     reference=reference,
                     manage_token_hash=tokens.hash_token(token),
+                    is_practice=is_practice_phone(phone),
                 )
             break
         except SlotFull:

@@ -29,7 +29,7 @@ from ..models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from ..phones import normalise_phone
+from ..phones import is_practice_phone, normalise_phone
 from ._common import (
     FIRST_NAME_MAX,
     _clean_text,
@@ -207,6 +207,7 @@ def accept_waitlist_offer(*, phone, now=None) -> Booking:
         language=entry.language,
         reference=_unique_reference(),
         manage_token_hash=tokens.hash_token(token),
+        is_practice=is_practice_phone(phone),
     )
     WaitlistEntry.objects.filter(pk=entry.pk).update(booking=booking)
     _record(booking, EventKind.BOOKED, actor=Actor.CITIZEN, now=now, to_mode=booking.mode)

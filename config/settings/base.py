@@ -241,12 +241,18 @@ def cache_from_env() -> dict:
 
 
 CACHES = {"default": cache_from_env()}
+# Public pages are kept this long for anonymous visitors; any change a citizen would see renders
+# them afresh at once (hotspots/page_cache.py). 0 switches the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # Background work: django.tasks with the database backend, run by `manage.py db_worker`.
+# Three queues (sms/queues.py): `interactive` for what a person is waiting for (inbound SMS, replies,
+# login codes, confirmations) with a worker of its own; `bulk` (crisis sends, reminders, paced to
+# the provider) and `default` (search indexing, materialising times) share the other worker.
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "bulk"],
+        "QUEUES": ["interactive", "default", "bulk"],
     }
 }
 
@@ -268,6 +274,10 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_MESSAGING_SERVICE_SID = os.environ.get("TWILIO_MESSAGING_SERVICE_SID", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 # Twilio drops a message it could not deliver within this many seconds (ValidityPeriod).
+# The provider's pace: texts per second per sender (Twilio's limit for the number or messaging
+# service), of which SMS_INTERACTIVE_RESERVE per second are kept for replies during a bulk send.
+SMS_SEND_RATE = int(os.environ.get("SMS_SEND_RATE", "10"))
+SMS_INTERACTIVE_RESERVE = int(os.environ.get("SMS_INTERACTIVE_RESERVE", "2"))
 SMS_VALIDITY_SECONDS = int(os.environ.get("SMS_VALIDITY_SECONDS", "14400"))
 # Reminders: the day before at this local hour, and this many minutes before the start.
 SMS_REMINDER_DAY_BEFORE_HOUR = int(os.environ.get("SMS_REMINDER_DAY_BEFORE_HOUR", "17"))

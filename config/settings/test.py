@@ -19,7 +19,7 @@ STORAGES = {
 TASKS = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["default", "bulk"],
+        "QUEUES": TASKS["default"]["QUEUES"],  # noqa: F405
     }
 }
 SMS_BACKEND = "sms.backends.locmem.SmsBackend"

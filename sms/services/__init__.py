@@ -6,6 +6,7 @@ transaction commits; the worker claims the row (queued -> sending) before callin
 so a task that runs twice sends once, and a periodic job re-enqueues anything a dead worker or a
 lost enqueue left behind."""
 
+from .access_log import record_phone_history_access, wipe_old_access_phones
 from .inbound import (
     mark_conversation_handled,
     process_inbound_message,
@@ -15,6 +16,7 @@ from .inbound import (
 from .outbox import (
     PURPOSE_STOP_CONFIRMATION,
     deliver_message,
+    enqueue_queued_sends,
     get_backend,
     is_opted_out,
     queue_sms,
@@ -26,14 +28,19 @@ from .outbox import (
     simulating,
     status_callback_url,
 )
+from .practice import delete_practice_data
 from .reminders import reminder_times, send_due_reminders
 from .retention import purge_old_messages
 from .world import DatabaseWorld
 
 __all__ = [
+    "delete_practice_data",
+    "record_phone_history_access",
+    "wipe_old_access_phones",
     "PURPOSE_STOP_CONFIRMATION",
     "DatabaseWorld",
     "deliver_message",
+    "enqueue_queued_sends",
     "get_backend",
     "is_opted_out",
     "mark_conversation_handled",

@@ -12,14 +12,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bookings.phones import PRACTICE_PHONE_FIRST, PRACTICE_PHONE_LAST
 from bookings.sql import constant, insert_select
 
 from ..models import Direction, Message, OptOut, Status
-from .outbox import _simulating
+from ..queues import BULK
+from .outbox import _simulating, enqueue_queued_sends
 
 logger = logging.getLogger(__name__)
-
-BULK_QUEUE = "bulk"
 
 
 def enqueue_many(*, bookings, body: str, purpose: str, now=None, dispatch: bool = True) -> int:
@@ -30,15 +30,24 @@ def enqueue_many(*, bookings, body: str, purpose: str, now=None, dispatch: bool 
     `dispatch=False`: a caller writing several bodies under one purpose calls
     dispatch_after_commit(purpose) once at the end instead, so each text gets one task."""
     now = now or timezone.now()
-    simulated = _simulating.get()
     optout_table = connection.ops.quote_name(OptOut._meta.db_table)
     at = constant(Message, "created_at", now)
-    if simulated:
+    yes, no = (
+        Message._meta.get_field("simulated").get_db_prep_save(v, connection) for v in (True, False)
+    )
+    if _simulating.get():
+        simulated = ("%s", [yes])
         status = ("%s", [Status.QUEUED])
     else:
+        # A practice number (bookings.phones) is nobody's phone: its texts never leave the
+        # house, and an opt-out does not apply to them (as in queue_sms).
+        practice = "(LENGTH(src.phone) = %s AND src.phone BETWEEN %s AND %s)"
+        practice_params = [len(PRACTICE_PHONE_FIRST), PRACTICE_PHONE_FIRST, PRACTICE_PHONE_LAST]
+        simulated = (f"CASE WHEN {practice} THEN %s ELSE %s END", [*practice_params, yes, no])
         status = (
-            f"CASE WHEN src.phone IN (SELECT phone FROM {optout_table}) THEN %s ELSE %s END",
-            [Status.OPTED_OUT, Status.QUEUED],
+            f"CASE WHEN NOT {practice} AND src.phone IN (SELECT phone FROM {optout_table}) "
+            "THEN %s ELSE %s END",
+            [*practice_params, Status.OPTED_OUT, Status.QUEUED],
         )
     written = insert_select(
         Message,
@@ -50,7 +59,7 @@ def enqueue_many(*, bookings, body: str, purpose: str, now=None, dispatch: bool 
             "purpose": ("%s", [purpose[:40]]),
             "booking": ("MIN(src.id)", []),
             "status": status,
-            "simulated": constant(Message, "simulated", simulated),
+            "simulated": simulated,
             "created_at": at,
             "updated_at": at,
         },
@@ -73,19 +82,17 @@ def _enqueue_dispatch(purpose: str) -> None:
     from ..tasks import dispatch_bulk
 
     try:
-        dispatch_bulk.using(queue_name=BULK_QUEUE).enqueue(purpose)
+        dispatch_bulk.using(queue_name=BULK).enqueue(purpose)
     except Exception:
         # The rows are safe in the outbox; the periodic outbox job enqueues them.
         logger.exception("Could not enqueue the bulk dispatch for %s", purpose)
 
 
 def dispatch_queued(*, purpose: str) -> int:
-    """Hand every queued text of `purpose` to the bulk queue's workers, which send at the
-    provider's pace with the outbox's usual retries. Safe to run twice: a worker claims a row
-    before sending it. Anything this misses (a crash half-way) the outbox's periodic job
-    re-enqueues."""
-    from ..tasks import send_message
-
+    """Hand every queued text of `purpose` to the queue its purpose belongs on (a crisis send:
+    `bulk`, paced to the provider, sms/queues.py) with the outbox's usual retries. Safe to run
+    twice: a worker claims a row before sending it. Anything this misses (a crash half-way) the
+    outbox's periodic job re-enqueues."""
     ids = list(
         Message.objects.filter(
             direction=Direction.OUT,
@@ -96,10 +103,5 @@ def dispatch_queued(*, purpose: str) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    task = send_message.using(queue_name=BULK_QUEUE)
-    for message_id in ids:
-        try:
-            task.enqueue(message_id)
-        except Exception:
-            logger.exception("Could not enqueue SMS %s", message_id)
+    enqueue_queued_sends(message_ids=ids, purpose=purpose)
     return len(ids)

@@ -12,6 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from bookings.phones import is_practice_phone
+
+from .. import pacing
 from ..backends.base import SmsSendError
 from ..models import (
     STATUS_RANK,
@@ -20,6 +23,7 @@ from ..models import (
     OptOut,
     Status,
 )
+from ..queues import BULK, queue_for_purpose
 
 logger = logging.getLogger(__name__)
 
@@ -92,16 +96,21 @@ def _enqueue_after_commit(enqueue) -> None:
         logger.exception("Could not enqueue with the transaction; the periodic job will")
 
 
-def _enqueue_send(message_id: int, *, run_after=None, raise_errors=False) -> None:
-    from ..tasks import send_message
+def _send_task(purpose: str):
+    from ..tasks import send_bulk_message, send_message
 
+    return send_bulk_message if queue_for_purpose(purpose) == BULK else send_message
+
+
+def _enqueue_send(message_id: int, *, purpose: str, run_after=None, raise_errors=False) -> None:
+    task = _send_task(purpose)
     try:
         if run_after is not None:
-            if not send_message.get_backend().supports_defer:
+            if not task.get_backend().supports_defer:
                 return  # the periodic job picks it up when it is due
-            send_message.using(run_after=run_after).enqueue(message_id)
+            task.using(run_after=run_after).enqueue(message_id)
         else:
-            send_message.enqueue(message_id)
+            task.enqueue(message_id)
     except Exception:
         if raise_errors:
             raise
@@ -120,7 +129,10 @@ def queue_sms(
 ) -> Message:
     """Put a text for the E.164 number `to` in the outbox; it is sent once the surrounding
     transaction commits. Numbers that opted out get nothing, except the STOP confirmation."""
-    simulated = _simulating.get() or bool(in_reply_to and in_reply_to.simulated)
+    # A practice number (bookings.phones) is nobody's phone: its texts never leave the house.
+    simulated = (
+        _simulating.get() or bool(in_reply_to and in_reply_to.simulated) or is_practice_phone(to)
+    )
     opted_out = not allow_opted_out and not simulated and is_opted_out(to)
     message = Message.objects.create(
         direction=Direction.OUT,
@@ -134,7 +146,7 @@ def queue_sms(
         in_reply_to=in_reply_to,
     )
     if not opted_out:
-        _enqueue_after_commit(lambda **kw: _enqueue_send(message.pk, **kw))
+        _enqueue_after_commit(lambda **kw: _enqueue_send(message.pk, purpose=purpose, **kw))
     return message
 
 
@@ -143,8 +155,13 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
 
 
-def deliver_message(*, message_id: int, now=None) -> str:
-    """Send one queued message through the backend. Safe to call twice for the same message."""
+def deliver_message(*, message_id: int, now=None, paced: bool = False) -> str:
+    """Send one queued message through the backend. Safe to call twice for the same message.
+    A bulk send (`paced`) first waits for its turn in the provider's pace (pacing.py)."""
+    if paced and now is None:
+        pacing.wait_for_bulk_turn()
+    elif now is None:
+        pacing.note_interactive_send()
     now = now or timezone.now()
     with transaction.atomic():
         message = (
@@ -212,7 +229,7 @@ def _record_failure(message: Message, error: SmsSendError, *, now) -> str:
         fields["next_attempt_at"] = now + retry_delay(message.attempts)
     Message.objects.filter(pk=message.pk, status=Status.SENDING).update(**fields)
     if fields["status"] == Status.QUEUED:
-        _enqueue_send(message.pk, run_after=fields["next_attempt_at"])
+        _enqueue_send(message.pk, purpose=message.purpose, run_after=fields["next_attempt_at"])
         return "retry later"
     logger.warning("SMS %s gave up: %s", message.pk, error)
     return str(fields["status"])
@@ -302,20 +319,20 @@ def requeue_due_messages(*, now=None) -> dict:
                 status=Status.QUEUED, next_attempt_at=now, updated_at=now
             )
             reclaimed += changed
-    due_ids = list(
+    due = list(
         Message.objects.filter(
             direction=Direction.OUT, status=Status.QUEUED, next_attempt_at__lte=now
-        ).values_list("pk", flat=True)[:1000]
+        ).values_list("pk", "purpose")[:1000]
     ) + list(
         Message.objects.filter(
             direction=Direction.OUT,
             status=Status.QUEUED,
             next_attempt_at__isnull=True,
             created_at__lte=now - LOST_ENQUEUE_AFTER,
-        ).values_list("pk", flat=True)[:1000]
+        ).values_list("pk", "purpose")[:1000]
     )
-    for message_id in due_ids:
-        _enqueue_send(message_id)
+    for message_id, purpose in due:
+        _enqueue_send(message_id, purpose=purpose)
     inbound_ids = list(
         Message.objects.filter(
             direction=Direction.IN,
@@ -325,7 +342,13 @@ def requeue_due_messages(*, now=None) -> dict:
     )
     for message_id in inbound_ids:
         _enqueue_process(message_id)
-    return {"requeued": len(due_ids), "reclaimed": reclaimed, "inbound": len(inbound_ids)}
+    return {"requeued": len(due), "reclaimed": reclaimed, "inbound": len(inbound_ids)}
+
+
+def enqueue_queued_sends(*, message_ids, purpose: str) -> None:
+    """Hand outbox rows already written (by a bulk writer) to the queue their purpose belongs on."""
+    for message_id in message_ids:
+        _enqueue_send(message_id, purpose=purpose)
 
 
 def _enqueue_process(message_id: int, *, raise_errors=False) -> None:

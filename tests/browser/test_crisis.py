@@ -31,7 +31,7 @@ def world(home, settings):
     settings.TASKS = {
         "default": {
             "BACKEND": "django.tasks.backends.dummy.DummyBackend",
-            "QUEUES": ["default", "bulk"],
+            "QUEUES": ["interactive", "default", "bulk"],
         }
     }
     settings.SMS_BACKEND = "sms.backends.locmem.SmsBackend"

@@ -278,23 +278,28 @@ def test_each_line_names_exactly_the_answers_the_dialog_tests_cover(language):
 def test_crisis_texts_go_out_on_the_bulk_queue_one_task_each(places, now, monkeypatch):
     import sms.tasks
 
-    queues = []
-    real = sms.tasks.send_message
+    enqueued = []
+    real = sms.tasks.send_bulk_message
 
     class Recording:
-        def using(self, **options):
-            queues.append(options.get("queue_name"))
-            return real.using(**options)
+        queue_name = real.queue_name
 
-    monkeypatch.setattr(sms.tasks, "send_message", Recording())
+        def enqueue(self, message_id):
+            enqueued.append(message_id)
+            return real.enqueue(message_id)
+
+        def get_backend(self):
+            return real.get_backend()
+
+    monkeypatch.setattr(sms.tasks, "send_bulk_message", Recording())
     action = start(places, now=now)
-    texts = Message.objects.filter(purpose=action.sms_purpose).count()
-    assert texts == 4
-    # One dispatch for all the outcome groups: each text is handed over once, on "bulk".
-    assert queues == ["bulk"]
-    assert set(
-        Message.objects.filter(purpose=action.sms_purpose).values_list("status", flat=True)
-    ) == {"sent"}
+    texts = Message.objects.filter(purpose=action.sms_purpose)
+    assert texts.count() == 4
+    # One hand-over for all the outcome groups: each text is enqueued once, on the paced
+    # bulk queue, and sent.
+    assert real.queue_name == "bulk"
+    assert sorted(enqueued) == sorted(texts.values_list("pk", flat=True))
+    assert set(texts.values_list("status", flat=True)) == {"sent"}
 
 
 def test_a_caseworkers_meeting_time_decides_which_remote_mode_it_can_have(places, now):

@@ -65,24 +65,40 @@ def test_production_starts_with_its_secrets():
 
 
 @pytest.mark.django_db
-def test_language_switch_without_javascript(client, home):
-    response = client.get("/")
-    html = response.content.decode()
-    assert 'action="/i18n/setlang/"' in html and 'name="language" value="en"' in html
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/?q=8000"})
+def test_language_switch_is_a_link_that_works_without_javascript(client, home):
+    html = client.get("/?q=8000").content.decode()
+    assert 'href="/sprog/en/?next=/%3Fq%3D8000"' in html
+    assert "csrfmiddlewaretoken" not in html  # nothing per visitor: the page can be cached
+    response = client.get("/sprog/en/", {"next": "/?q=8000"})
     assert response.status_code == 302
     assert response.url == "/?q=8000"
+    assert "no-store" in response["Cache-Control"]
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
-    assert 'name="language" value="da"' in html
-    client.post("/i18n/setlang/", {"language": "da", "next": "/"})
+    assert 'href="/sprog/da/?next=/"' in html
+    client.get("/sprog/da/", {"next": "/"})
     assert '<html lang="da">' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
+def test_the_old_language_form_still_works(client, home):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/?q=8000"})
+    assert response.url == "/?q=8000"
+    assert '<html lang="en">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["xx", "de"])
+def test_an_unknown_language_is_not_found(client, home, code):
+    assert client.get(f"/sprog/{code}/", {"next": "/"}).status_code == 404
+
+
+@pytest.mark.django_db
 def test_language_switch_ignores_a_foreign_next_url(client, home):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
+    response = client.get("/sprog/en/", {"next": "https://evil.example/"})
     assert response.status_code == 302
+    assert "evil.example" not in response.url
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "https://evil.example/"})
     assert "evil.example" not in response.url
 
 

@@ -56,7 +56,7 @@ def test_the_video_join_page_may_send_the_citizen_on_to_the_provider(client):
 def test_the_language_cookie_is_secure_in_production():
     code = (
         "from django.test import Client; "
-        "r = Client().post('/i18n/setlang/', {'language': 'en', 'next': '/'}, secure=True, "
+        "r = Client().get('/sprog/en/', {'next': '/'}, secure=True, "
         "HTTP_HOST='digihjaelp.example'); "
         "c = r.cookies['django_language']; print(r.status_code, c['secure'], c['httponly'])"
     )

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 QUEUES = {
     "default": {
         "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": ["interactive", "bulk"],
+        "QUEUES": ["interactive", "default", "bulk"],
     }
 }
 
@@ -60,6 +60,7 @@ def test_ready_when_everything_works(client, healthy):
         "Database(alias='default')",
         "CacheCheck(alias='default')",
         "QueueWait(queue='bulk')",
+        "QueueWait(queue='default')",
         "QueueWait(queue='interactive')",
         "PeriodicRuns()",
     }

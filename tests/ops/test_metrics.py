@@ -37,7 +37,7 @@ def test_metrics_count_bookings_sms_queues_workers_and_periodic_jobs(
     settings.TASKS = {
         "default": {
             "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "bulk"],
+            "QUEUES": ["interactive", "default", "bulk"],
         }
     }
     now = timezone.now()

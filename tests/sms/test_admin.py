@@ -93,14 +93,15 @@ def test_admin_simulator_runs_the_pipeline(client):
     client.force_login(make_staff_user(org))
     url = reverse("sms_admin:simulator")
     assert en(client).get(url).status_code == 200
-    response = client.post(url, {"phone": "20 30 40 50", "text": "tid 4021"})
+    response = client.post(url, {"phone": "70 00 00 12", "text": "tid 4021"})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "Ledige tider:" in page and "tid 4021" in page
-    client.post(url, {"phone": "20304050", "text": "1"})
+    client.post(url, {"phone": "70000012", "text": "1"})
     from bookings.models import Booking
 
-    assert Booking.objects.filter(phone=PHONE_A, channel="sms").count() == 1
+    booking = Booking.objects.get(phone="+4570000012", channel="sms")
+    assert booking.is_practice
 
 
 @pytest.mark.django_db

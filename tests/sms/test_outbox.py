@@ -298,7 +298,12 @@ def test_failing_provider_never_loses_or_duplicates_a_booking(
 
 @pytest.fixture
 def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_db.DatabaseBackend",
+            "QUEUES": ["interactive", "default", "bulk"],
+        }
+    }
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ def test_texts_fit_gsm7_and_budget(key, language):
         "place": texts.place("Hovedbiblioteket — Mølleparken (indgang fra gården) 🙂"),
         "when": texts.when(datetime(2026, 12, 30, 9, 0, tzinfo=UTC), language),
         "n": 120,
+        "days": 7,
         "link": "https://digihjaelp.kommune.example/frivillig/",
     }
     body = texts.render(key, language, **values)

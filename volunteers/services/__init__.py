@@ -29,6 +29,9 @@ from .login import (
     verify_login_code,
 )
 from .membership import (
+    Invitation,
+    accept_invitation,
+    invite_to_organisation,
     invite_volunteer,
     update_membership,
 )
@@ -42,6 +45,9 @@ from .shifts import (
 )
 
 __all__ = [
+    "Invitation",
+    "accept_invitation",
+    "invite_to_organisation",
     "CallOutAnswer",
     "DropResult",
     "accept_callout",

@@ -46,5 +46,5 @@ class Command(BaseCommand):
             for volunteer in volunteers:
                 organisations = ", ".join(o.title for o in volunteer.organisations.all())
                 write(f"  {as_typed(volunteer.phone)}    {volunteer.first_name}, {organisations}")
-        write(f"SMS simulator (text as a citizen would): {base}/sms/simulator/")
+        write(f"SMS simulator (practice numbers 70 00 00 00-99): {base}/sms/simulator/")
         write("")

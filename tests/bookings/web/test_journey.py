@@ -263,3 +263,20 @@ def test_the_token_cookie_is_httponly_signed_and_only_sent_to_the_confirmation(c
     # A forged cookie (someone else's booking id with a made-up token) shows nothing.
     client.cookies[TOKEN_COOKIE] = '{"1":"made-up-token"}'
     assert client.get(response["Location"]).status_code == 404
+
+
+def test_the_confirmation_survives_a_client_that_strips_quotes_from_cookies(client, slot):
+    """Python's requests and some proxies drop the quotes around a cookie value; the value is
+    plain signed base64 (no quoting needed), so such a client sees its confirmation too."""
+    from django.test import Client
+
+    from bookings.views import TOKEN_COOKIE
+
+    response = client.post(book_url(slot), form_data())
+    header = response.cookies[TOKEN_COOKIE].OutputString()
+    assert '"' not in header and "\\" not in header
+    plain = Client()
+    plain.cookies[TOKEN_COOKIE] = response.cookies[TOKEN_COOKIE].value.strip('"')
+    page = plain.get(response["Location"])
+    assert page.status_code == 200
+    assert "/b/" in page.content.decode()  # the manage link leads back to the same details

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0004_ratelimit_and_submission'),
+        ('bookings', '0005_booking_is_practice'),
     ]
 
     operations = [
