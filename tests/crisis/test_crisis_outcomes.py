@@ -349,3 +349,19 @@ def test_an_answer_acts_on_the_booking_the_crisis_text_was_about(places, now):
     assert reply("20123401", "AFBUD", now)[0] == "cancel:ok"
     assert Booking.objects.get(pk=w.at_a.pk).status == "cancelled"
     assert Booking.objects.get(pk=tomorrow.pk).status == "confirmed"
+
+
+def test_a_practice_number_gets_its_crisis_text_simulated_never_sent(places, now, sms_outbox):
+    from sms.models import OptOut
+
+    w = places
+    book(slots_of(w.session_a, w.day2)[2], "70000001")
+    OptOut.objects.create(phone="+4570000001")  # an opt-out does not apply to practice
+    sms_outbox.clear()
+    action = start(w, now=now)
+    practice = Message.objects.get(purpose=action.sms_purpose, to_number="+4570000001")
+    assert practice.simulated is True and practice.status != "opted_out"
+    real = Message.objects.get(purpose=action.sms_purpose, to_number="+4520123401")
+    assert real.simulated is False
+    assert "+4570000001" not in {m.to for m in sms_outbox}
+    assert "+4520123401" in {m.to for m in sms_outbox}
