@@ -786,7 +786,6 @@ def main() -> int:
         f"figure: hot slot, {hot.outcomes.get('full', 0)} 'full' answers p95 | {full_p95:.0f} ms | "
         f"light | info"
     )
-    print("PASS: no overbooking, every success is a row" if ok else "FAIL: correctness (see above)")
     return 0 if ok else 1
 
 
