@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hotspots.models import HelpTopic
 
 from .phones import InvalidPhone, normalise_phone
-from .validators import reject_cpr_number
+from .validators import add_cpr_guard, reject_cpr_number
 
 MODE_LABELS = {
     "in_person": _("Meet in person"),
@@ -71,6 +71,7 @@ class _StyledForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        add_cpr_guard(self)
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):

@@ -42,7 +42,8 @@ SUBMISSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 def _session_and_hotspot(slot_or_occurrence):
     occurrence = getattr(slot_or_occurrence, "occurrence", slot_or_occurrence)
     session = occurrence.session
-    if not session.live or session.booking_kind == BookingKind.DROP_IN:
+    # A caseworker's meeting time has no session: it is booked through meetings.views.
+    if session is None or not session.live or session.booking_kind == BookingKind.DROP_IN:
         raise Http404
     return session, session.hotspot
 
@@ -168,7 +169,7 @@ def book(request, slot_id: int):
         pk=slot_id,
     )
     session = slot.occurrence.session
-    if not session.live or session.booking_kind == BookingKind.DROP_IN:
+    if session is None or not session.live or session.booking_kind == BookingKind.DROP_IN:
         raise Http404
     _show_crisis_banner_for(request, session)
     now = timezone.now()

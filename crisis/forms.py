@@ -4,6 +4,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bookings.validators import reject_cpr_number
+
 from .models import CrisisKind
 
 # Ready-made texts a coordinator can start from under pressure. They say what is going on;
@@ -63,6 +65,7 @@ class CrisisForm(forms.Form):
             "booking and which answers work for them."
         ),
         widget=forms.Textarea(attrs={"rows": 5, "data-sms-counter": "crisis-segments"}),
+        validators=[reject_cpr_number],
     )
     message_en = forms.CharField(
         label=_("The message in English (optional)"),

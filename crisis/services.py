@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from bookings.models import Actor, BookingStatus, CancellationSource, Mode
 from bookings.services import bulk
+from bookings.validators import CPR_MESSAGE, contains_cpr_number
 from hotspots.tenancy import Role, may_act_for
 from sms import dialog
 from sms.models import Status
@@ -61,6 +62,8 @@ def keywords_in(message: str) -> list[str]:
 
 def _clean_message(message: str, *, max_length: int, english: bool = False) -> str:
     message = (message or "").strip()
+    if contains_cpr_number(message):
+        raise CrisisError(str(CPR_MESSAGE))
     if len(message) > max_length:
         raise CrisisError(
             _("The English message is too long for a text message.")

@@ -32,7 +32,14 @@ def qr_svg(url: str, *, label: str) -> str:
     return mark_safe(svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1))
 
 
+# The largest id a database column holds: a longer number in the URL is no page (and SQLite
+# would overflow on it).
+MAX_ID = 2**63 - 1
+
+
 def _hotspot_for(request, page_id) -> HotspotPage:
+    if not 0 < page_id <= MAX_ID:
+        raise Http404
     hotspot = HotspotPage.objects.filter(pk=page_id).first()
     if hotspot is None:
         raise Http404

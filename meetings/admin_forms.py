@@ -4,6 +4,7 @@ organisations, and a caseworker who is not a team lead can only choose themself.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings.validators import add_cpr_guard
 from hotspots.models import OrganisationPage
 
 from .models import (
@@ -19,6 +20,7 @@ from .models import (
 class _ScopedForm(forms.ModelForm):
     def __init__(self, *args, organisations=(), managed=(), user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        add_cpr_guard(self)
         self.organisations = list(organisations)
         self.managed = {o.pk for o in managed}
         self.user = user

@@ -1,5 +1,5 @@
 """Housekeeping jobs for `manage.py runperiodic`: the task queue's finished rows, expired
-sessions and the heartbeats of workers that are gone. Idempotent, like every periodic job."""
+sessions, spent login attempts and the heartbeats of workers that are gone. Idempotent, like every periodic job."""
 
 from config.periodic import periodic_job
 
@@ -17,6 +17,13 @@ def prune_sessions(now) -> str:
     from .services import prune_expired_sessions
 
     return f"sessions={prune_expired_sessions(now=now)}"
+
+
+@periodic_job("prune_login_attempts")
+def prune_login_attempts(now) -> str:
+    from .services import prune_login_attempts
+
+    return f"login_attempts={prune_login_attempts(now=now)}"
 
 
 @periodic_job("prune_worker_heartbeats")

@@ -8,6 +8,8 @@ into an error message ("The 'To' number +4520123456 is not a valid phone number"
 
 import re
 
+from .cpr import mask_cpr_numbers
+
 # Eight or more digits, optionally grouped by single spaces as people type them, with an
 # optional leading "+", not glued to letters or digits (so ids shorter than eight digits, dates
 # and the hex of a UUID survive): Danish numbers as typed, E.164, CPR numbers without the dash.
@@ -22,6 +24,8 @@ EMAIL_PLACEHOLDER = "[email]"
 def scrub(text: str) -> str:
     if not text:
         return text
+    # CPR numbers first, in any way they are typed (01.01.90-1234 escapes the pattern below).
+    text = mask_cpr_numbers(text, mask=NUMBER_PLACEHOLDER)
     return _NUMBER.sub(NUMBER_PLACEHOLDER, _EMAIL.sub(EMAIL_PLACEHOLDER, text))
 
 

@@ -27,33 +27,58 @@ def _delete_in_batches(queryset) -> int:
             deleted += queryset.model.objects.filter(pk__in=ids).delete()[0]
 
 
+def _keep_days(setting: str) -> int:
+    """A stored task's arguments and result may hold a phone number or a reply text, so no
+    finished row outlives PERSONAL_DATA_RETENTION_DAYS, whatever the operator set."""
+    return min(getattr(settings, setting), settings.PERSONAL_DATA_RETENTION_DAYS)
+
+
 def prune_finished_task_results(*, now: datetime) -> tuple[int, int]:
     """Finished rows of the task queue: succeeded ones after TASK_RESULTS_KEEP_DAYS, failed ones
-    (kept longer, to investigate) after FAILED_TASK_RESULTS_KEEP_DAYS. Ready and running rows
-    are work, never pruned."""
+    (kept longer, to investigate) after FAILED_TASK_RESULTS_KEEP_DAYS, neither after
+    PERSONAL_DATA_RETENTION_DAYS. Ready and running rows are work, never pruned."""
     succeeded = _delete_in_batches(
         DBTaskResult.objects.successful().filter(
-            finished_at__lt=now - timedelta(days=settings.TASK_RESULTS_KEEP_DAYS)
+            finished_at__lt=now - timedelta(days=_keep_days("TASK_RESULTS_KEEP_DAYS"))
         )
     )
     failed = _delete_in_batches(
         DBTaskResult.objects.failed().filter(
-            finished_at__lt=now - timedelta(days=settings.FAILED_TASK_RESULTS_KEEP_DAYS)
+            finished_at__lt=now - timedelta(days=_keep_days("FAILED_TASK_RESULTS_KEEP_DAYS"))
         )
     )
     return succeeded, failed
 
 
 def prune_expired_sessions(*, now: datetime) -> int:
-    """Django's `clearsessions`, counted. Only database sessions leave rows behind; the cache
-    expires its own."""
+    """Django's `clearsessions`, counted, and every session last saved longer ago than
+    PERSONAL_DATA_RETENTION_DAYS even if its cookie has not run out (a booking draft, a
+    volunteer's number). Only database sessions leave rows behind; the cache expires its own."""
     if settings.SESSION_ENGINE in {
         "django.contrib.sessions.backends.db",
         "django.contrib.sessions.backends.cached_db",
     }:
-        return _delete_in_batches(Session.objects.filter(expire_date__lt=now))
+        # A session's expiry is its last save plus SESSION_COOKIE_AGE.
+        last_saved_before = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+        stale = last_saved_before + timedelta(seconds=settings.SESSION_COOKIE_AGE)
+        return _delete_in_batches(Session.objects.filter(expire_date__lt=max(now, stale)))
     import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     return 0
+
+
+def prune_login_attempts(*, now: datetime) -> int:
+    """django-axes keeps each failed login under its user name, which for a volunteer is the
+    phone number, and the form as typed. Once the lockout has cooled off the row locks no one,
+    so it goes (axes itself only clears them when someone logs in); the optional access logs go
+    after PERSONAL_DATA_RETENTION_DAYS."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    cooled_off = now - settings.AXES_COOLOFF_TIME
+    retention = now - timedelta(days=settings.PERSONAL_DATA_RETENTION_DAYS)
+    deleted = _delete_in_batches(AccessAttempt.objects.filter(attempt_time__lt=cooled_off))
+    deleted += _delete_in_batches(AccessFailureLog.objects.filter(attempt_time__lt=retention))
+    deleted += _delete_in_batches(AccessLog.objects.filter(attempt_time__lt=retention))
+    return deleted
 
 
 @transaction.atomic

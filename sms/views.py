@@ -4,7 +4,7 @@ the text to services and answer at once; the dialog runs in a worker."""
 import logging
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseForbidden, QueryDict
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -25,7 +25,23 @@ def twilio_signature_is_valid(request) -> bool:
     if not signature or not token or not settings.PUBLIC_BASE_URL:
         return False
     url = settings.PUBLIC_BASE_URL + request.get_full_path()
-    return RequestValidator(token).validate(url, request.POST, signature)
+    return RequestValidator(token).validate(url, _form(request), signature)
+
+
+def _form(request) -> QueryDict:
+    """The posted fields. Twilio sends UTF-8, but a form body declared in another charset
+    (`charset=latin-1`) makes Django 6 refuse request.POST, and with DEBUG on its error page
+    reads request.POST again and turns that into a server error. Read it in the charset it
+    declares; an unknown charset or undecodable bytes give an empty form."""
+    encoding = (request.encoding or "utf-8").lower().replace("_", "-")
+    if encoding in {"utf-8", "utf8"}:
+        return request.POST
+    if not hasattr(request, "_webhook_form"):
+        try:
+            request._webhook_form = QueryDict(request.body, encoding=encoding)
+        except (LookupError, UnicodeDecodeError, ValueError):
+            request._webhook_form = QueryDict()
+    return request._webhook_form
 
 
 def _twiml() -> HttpResponse:
@@ -48,8 +64,9 @@ def _phone(raw: str) -> str:
 def twilio_inbound(request):
     if not twilio_signature_is_valid(request):
         return HttpResponseForbidden("Invalid signature")
-    sid = request.POST.get("MessageSid") or request.POST.get("SmsSid") or ""
-    sender = _phone(request.POST.get("From", ""))
+    form = _form(request)
+    sid = form.get("MessageSid") or form.get("SmsSid") or ""
+    sender = _phone(form.get("From", ""))
     if not sid or not sender:
         return _twiml()
     # Replies go through the outbox (tracked, retried, opt-out aware), not TwiML, so a replayed
@@ -57,8 +74,8 @@ def twilio_inbound(request):
     services.receive_inbound(
         sid=sid,
         from_number=sender,
-        to_number=request.POST.get("To", "")[:20],
-        body=request.POST.get("Body", ""),
+        to_number=form.get("To", "")[:20],
+        body=form.get("Body", ""),
     )
     return _twiml()
 
@@ -69,10 +86,11 @@ def twilio_status(request):
     if not twilio_signature_is_valid(request):
         return HttpResponseForbidden("Invalid signature")
     message_id = request.GET.get("message", "")
+    form = _form(request)
     services.record_delivery_status(
-        sid=request.POST.get("MessageSid", ""),
-        status=request.POST.get("MessageStatus") or request.POST.get("SmsStatus") or "",
-        error_code=request.POST.get("ErrorCode", ""),
+        sid=form.get("MessageSid", ""),
+        status=form.get("MessageStatus") or form.get("SmsStatus") or "",
+        error_code=form.get("ErrorCode", ""),
         message_id=int(message_id) if message_id.isdigit() and len(message_id) < 19 else None,
     )
     return HttpResponse(status=204)

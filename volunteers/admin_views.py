@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.phones import display_phone
+from bookings.validators import reject_cpr_number
 from hotspots.models import HotspotPage, OrganisationPage, SessionPage
 from hotspots.tenancy import VOLUNTEER_ROLES, organisations_for_user
 
@@ -112,7 +113,9 @@ class InviteForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=gettext_lazy("Organisation"), queryset=OrganisationPage.objects.none()
     )
-    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=40)
+    first_name = forms.CharField(
+        label=gettext_lazy("First name"), max_length=40, validators=[reject_cpr_number]
+    )
     phone = forms.CharField(label=gettext_lazy("Mobile number"), max_length=30)
     send_sms = forms.BooleanField(
         label=gettext_lazy("Send an SMS with a link to the volunteer portal"),
@@ -165,7 +168,9 @@ def invite(request):
 
 
 class MembershipForm(forms.Form):
-    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=40)
+    first_name = forms.CharField(
+        label=gettext_lazy("First name"), max_length=40, validators=[reject_cpr_number]
+    )
     member = forms.BooleanField(
         label=gettext_lazy("Volunteer in this organisation"), required=False
     )

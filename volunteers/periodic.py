@@ -25,3 +25,10 @@ def login_codes(now) -> str:
     from .services import purge_login_codes
 
     return f"purged={purge_login_codes(now=now)}"
+
+
+@periodic_job("volunteer_retention")
+def retention(now) -> str:
+    from .services import anonymise_departed_volunteers
+
+    return f"anonymised={anonymise_departed_volunteers(now=now)}"

@@ -8,6 +8,8 @@ import threading
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from bookings.validators import mask_cpr_numbers
+
 from .. import dialog, texts
 from ..models import (
     CONVERSATION_LIFETIME,
@@ -56,8 +58,14 @@ def receive_inbound(
     """Log an inbound text and hand it to a worker. A MessageSid seen before returns the first
     row and does nothing else: Twilio may deliver a webhook twice."""
     now = now or timezone.now()
+    # The column holds 64 characters (Twilio's are 34): the replay look-up below must use the
+    # same value the row was stored with.
+    sid = sid[:64]
     # PostgreSQL text cannot hold NUL; nothing a citizen means is lost by dropping it.
     body, from_number = body.replace("\x00", ""), from_number.replace("\x00", "")
+    # A CPR number never reaches the database: the text keeps its meaning with it masked, and
+    # the dialog, the staff views and the simulator all read the masked text.
+    body = mask_cpr_numbers(body)
     # No look-up first: a new sid is the common case, and the unique constraint catches a replay.
     try:
         with _one_writer_per_process(), transaction.atomic():
@@ -68,7 +76,7 @@ def receive_inbound(
                 body=body[:1600],
                 purpose="inbound",
                 status=Status.RECEIVED,
-                provider_sid=sid[:64],
+                provider_sid=sid,
                 simulated=simulated,
                 created_at=now,
             )

@@ -35,6 +35,9 @@ from .membership import (
     invite_volunteer,
     update_membership,
 )
+from .retention import (
+    anonymise_departed_volunteers,
+)
 from .shifts import (
     citizens_without_volunteer,
     drop_shift,
@@ -52,6 +55,7 @@ __all__ = [
     "DropResult",
     "accept_callout",
     "alert_unstaffed_soon",
+    "anonymise_departed_volunteers",
     "citizens_without_volunteer",
     "drop_shift",
     "fill_all_weekly_series",

@@ -74,6 +74,15 @@ def _clean_reason(value) -> str:
     return text
 
 
+def _clean_name(value) -> str:
+    name = " ".join(str(value or "").split())[:40]
+    try:
+        reject_cpr_number(name)
+    except ValidationError as error:
+        raise InvalidInput(error.messages[0]) from error
+    return name
+
+
 def portal_url() -> str:
     return f"{settings.PUBLIC_BASE_URL}{reverse('volunteers:home')}"
 

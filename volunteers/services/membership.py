@@ -20,6 +20,7 @@ from ..models import (
     Volunteer,
 )
 from ._common import (
+    _clean_name,
     _phone,
     portal_url,
 )
@@ -33,7 +34,7 @@ def invite_volunteer(
     a link to the portal. Inviting the same number twice is harmless."""
     now = now or timezone.now()
     phone = _phone(phone)
-    first_name = " ".join(str(first_name or "").split())[:40]
+    first_name = _clean_name(first_name)
     if not first_name:
         raise InvalidInput(_("Please write the volunteer's first name."))
     volunteer, _created = Volunteer.objects.get_or_create(
@@ -164,7 +165,7 @@ def update_membership(
     """A coordinator's edit: name, membership of their organisation and gap alerts. Taking a
     volunteer off the organisation stops call-outs and alerts from it; their taken shifts stay
     until the coordinator changes the rota."""
-    first_name = " ".join(str(first_name or "").split())[:40]
+    first_name = _clean_name(first_name)
     if not first_name:
         raise InvalidInput(_("Please write the volunteer's first name."))
     Volunteer.objects.filter(pk=volunteer.pk).update(first_name=first_name)
