@@ -499,11 +499,12 @@ WITH seat AS (
   RETURNING id
 )
 INSERT INTO bookings_booking (slot_id, mode, channel, status, first_name, phone, language,
-  note, reference, manage_token_hash, created_at, updated_at, cancelled_by)
+  note, reference, manage_token_hash, created_at, updated_at, cancelled_by, is_practice,
+  mode_imposed)
 SELECT seat.id, 'in_person', 'web', 'confirmed', 'Pgbench',
   '+4530' || lpad((nextval('bench_pgbench_seq') % 1000000)::text, 6, '0'), 'da', '',
   '0' || lpad(upper(to_hex(currval('bench_pgbench_seq'))), 5, '0'),
-  md5(random()::text) || md5(random()::text), now(), now(), ''
+  md5(random()::text) || md5(random()::text), now(), now(), '', false, false
 FROM seat;
 END;
 """
