@@ -316,8 +316,10 @@ def switch_mode(*, booking: Booking, mode, actor=Actor.CITIZEN, now=None) -> Boo
     if actor == Actor.CITIZEN and now > slot.starts_at - timedelta(minutes=cutoff):
         raise BookingClosed()
     previous = booking.mode
+    # One booking changed by a person (the citizen, or staff for them) is a choice, not an
+    # imposition: statistics count it as chosen.
     changed = Booking.objects.filter(pk=booking.pk, status=BookingStatus.CONFIRMED).update(
-        mode=mode, updated_at=now
+        mode=mode, mode_imposed=False, updated_at=now
     )
     if not changed:
         raise NotChangeable()
