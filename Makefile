@@ -88,9 +88,9 @@ lint: install
 # The booking bench compares with pgbench (postgresql-client) and drives HTTP with wrk, both C
 # clients from Debian; it falls back to Python threads when wrk cannot be installed.
 bench-tools:
-	@if ! command -v pgbench >/dev/null || ! command -v wrk >/dev/null; then \
+	@if ! command -v pgbench >/dev/null || ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then \
 		SUDO=$$([ "$$(id -u)" = "0" ] || echo sudo); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client wrk || true; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-client wrk nginx || true; \
 	fi
 
 bench: install bench-tools

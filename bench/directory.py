@@ -327,6 +327,15 @@ def report(measured, label: str, *, verdict: bool, cpu: dict | None = None) -> N
     verdict = (
         "PASS" if worst <= TARGET_MS else f"FAIL: worst p95 {worst:.1f} ms > {TARGET_MS:.0f} ms"
     )
+    for name, r in results.items():
+        if name != "baseline /robots.txt":
+            ok = "PASS" if r["p95"] <= TARGET_MS else "FAIL"
+            print(
+                f"figure: {name} p95, {CLIENTS} clients, 1,000 hotspots | {r['p95']:.1f} ms "
+                f"({r['p95'] / base['p95']:.1f}x robots.txt) | <= {TARGET_MS:.0f} ms | {ok}"
+            )
+    ok = "PASS" if directory_cpu <= 15 else "FAIL"
+    print(f"figure: uncached directory render CPU | {directory_cpu:.1f} ms | <= 15 ms | {ok}")
     if directory_cpu > 15:
         verdict += f"; FAIL: uncached directory render {directory_cpu:.1f} ms CPU > 15 ms"
     print(

@@ -18,6 +18,26 @@ ROOT = BENCH.parent
 TIMEOUT = int(os.environ.get("BENCH_TIMEOUT", "600"))
 
 
+def figure_rows(output: str) -> list[tuple[str, ...]]:
+    """Lines `figure: what | value | target | verdict` that a script prints for the table."""
+    rows = []
+    for line in output.splitlines():
+        if line.startswith("figure:"):
+            cells = [cell.strip() for cell in line.removeprefix("figure:").split("|")]
+            rows.append(tuple((cells + ["", "", "", ""])[:4]))
+    return rows
+
+
+def table(rows: list[tuple[str, ...]]) -> str:
+    header = ("figure", "measured", "target", "verdict")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
 def verdict_lines(output: str) -> list[str]:
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     picked = [ln for ln in lines if ln.lower().startswith(("summary:", "pass", "fail"))]
@@ -31,7 +51,7 @@ def main() -> int:
     )
     if only:
         scripts = [p for p in scripts if p.stem in only or p.name in only]
-    summary, failed = [], 0
+    summary, failed, rows = [], 0, []
     for script in scripts:
         print(f"\n===== {script.name} =====", flush=True)
         started = time.monotonic()
@@ -56,11 +76,14 @@ def main() -> int:
         seconds = time.monotonic() - started
         status = "ok" if code == 0 else f"ERROR ({code})"
         lines = verdict_lines(output)
+        rows.extend(figure_rows(output))
         if code != 0 or any(line.startswith("FAIL") or "FAIL" in line for line in lines):
             failed += 1
         summary.append(f"{script.name} [{status}, {seconds:.0f} s]")
         summary.extend(f"    {line}" for line in lines)
     text = "\n".join(summary)
+    if rows:
+        text = table(rows) + "\n\n" + text
     print("\n===== summary =====\n" + text)
     results = BENCH / "results"
     results.mkdir(exist_ok=True)

@@ -281,6 +281,11 @@ def main() -> int:
             f"bulk pace {pace:.1f}/s"
         )
         ok = p95(busy) <= 3 and rejected == 0
+        print(
+            f"figure: TID reply p95 during a {BULK}-text bulk send | {p95(busy):.2f} s "
+            f"({ratio:.2f}x idle) | <= 3 s | {'PASS' if ok else 'FAIL'}"
+        )
+        print(f"figure: bulk send pace while replies flow | {pace:.1f}/s | 10/s paced | info")
         print(("PASS" if ok else "FAIL") + " sms priority: replies do not wait behind bulk")
         return 0
     finally:

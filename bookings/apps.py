@@ -21,7 +21,7 @@ class BookingsConfig(AppConfig):
         from . import registry
 
         registry.on_booking_event("public_pages", bump_on_commit)
-        registry.on_bulk_mode_switch("public_pages", bump_on_commit)
+        registry.on_bulk_booking_event("public_pages", bump_on_commit)
         from django.db.models.signals import post_delete, post_save
 
         from .models import Occurrence, Slot

@@ -182,6 +182,9 @@ class Booking(models.Model):
 
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
     mode = models.CharField(_("how"), max_length=10, choices=Mode.choices, default=Mode.IN_PERSON)
+    # True while the mode is one a crisis action (or staff in bulk) imposed rather than one the
+    # citizen chose: statistics tell the two apart, and the all-clear knows what to restore.
+    mode_imposed = models.BooleanField(_("mode imposed"), default=False)
     channel = models.CharField(_("booked by"), max_length=10, choices=Channel.choices)
     status = models.CharField(
         _("status"), max_length=10, choices=BookingStatus.choices, default=BookingStatus.CONFIRMED
@@ -252,6 +255,8 @@ class BookingEvent(models.Model):
     from_mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
     to_mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
     actor = models.CharField(max_length=10, choices=Actor.choices)
+    # Why, as a code (CancellationSource: "crisis", "staff" …), translated when shown.
+    reason = models.CharField(max_length=12, choices=CancellationSource.choices, blank=True)
     at = models.DateTimeField()
 
     class Meta:

@@ -7,9 +7,16 @@ rooms, volunteers or crisis actions. Apps above it register here, in their AppCo
   transaction ("confirmed", "cancelled", "moved", "mode_switched", "session_cancelled"). Handlers
   in the "prepare" stage run before those in the "notify" stage, so a video room exists before
   the SMS that carries its link is written.
-- bulk mode handlers: told of a set-based mode change (bookings.services.bulk), with the ids.
+- bulk event handlers: told of a set-based change (bookings.services.bulk: "mode_switched",
+  "cancelled", "session_cancelled") with the ids of the bookings it changed, inside its
+  transaction. `notify_citizens` says whether the caller leaves telling the citizens to the
+  channels (False: it composes its own texts, as crisis mode does), so a channel never sends
+  a second, contradicting text.
 - waiting-list offer handlers: a held seat was offered to a waiting phone.
 - mode policies: may narrow the modes a time allows (a crisis action closes in-person help).
+- mode conditions: the same narrowing a source applies per time (modes_for), in SQL, so the
+  bulk API moves a booking only to a mode its time can deliver (a caseworker's meeting time
+  without video).
 - capacity counters: how many volunteers are on shift per occurrence (capacity per volunteer).
 - manage views: the manage page of a booking whose source is not a session (a caseworker
   meeting has its own).
@@ -37,9 +44,10 @@ class _Registry:
     booking_event: dict[str, dict[str, Callable]] = field(
         default_factory=lambda: {stage: {} for stage in STAGES}
     )
-    bulk_mode: dict[str, Callable] = field(default_factory=dict)
+    bulk_event: dict[str, Callable] = field(default_factory=dict)
     waitlist_offer: dict[str, Callable] = field(default_factory=dict)
     mode_policies: dict[str, Callable] = field(default_factory=dict)
+    mode_conditions: dict[str, Callable] = field(default_factory=dict)
     capacity_counters: dict[str, Callable] = field(default_factory=dict)
     manage_views: dict[str, Callable] = field(default_factory=dict)
 
@@ -54,9 +62,9 @@ def on_booking_event(key: str, handler: Callable, *, stage: str = "notify") -> N
     _registry.booking_event[stage][key] = handler
 
 
-def on_bulk_mode_switch(key: str, handler: Callable) -> None:
-    """handler(booking_ids: list[int], mode: str, *, now)."""
-    _registry.bulk_mode[key] = handler
+def on_bulk_booking_event(key: str, handler: Callable) -> None:
+    """handler(event: str, booking_ids: list[int], *, now, notify_citizens: bool, **context)."""
+    _registry.bulk_event[key] = handler
 
 
 def on_waitlist_offer(key: str, handler: Callable) -> None:
@@ -67,6 +75,12 @@ def on_waitlist_offer(key: str, handler: Callable) -> None:
 def add_mode_policy(key: str, policy: Callable) -> None:
     """policy(*, source, starts_at, now) -> ModeRestriction | None (None: no opinion)."""
     _registry.mode_policies[key] = policy
+
+
+def add_mode_condition(key: str, condition: Callable) -> None:
+    """condition(mode: str, prefix: str) -> Q | None: what an occurrence (its lookups under
+    `prefix`, e.g. "slot__occurrence__") must also satisfy to offer `mode`."""
+    _registry.mode_conditions[key] = condition
 
 
 def add_capacity_counter(key: str, counter: Callable) -> None:
@@ -89,9 +103,13 @@ def booking_event(booking, event: str, **context) -> None:
             handler(booking, event, **context)
 
 
-def bulk_mode_switched(booking_ids: list[int], mode: str, *, now: datetime) -> None:
-    for handler in _registry.bulk_mode.values():
-        handler(booking_ids, mode, now=now)
+def bulk_booking_event(
+    event: str, booking_ids: list[int], *, now: datetime, notify_citizens: bool, **context
+) -> None:
+    if not booking_ids:
+        return
+    for handler in _registry.bulk_event.values():
+        handler(event, booking_ids, now=now, notify_citizens=notify_citizens, **context)
 
 
 def waitlist_offer(entry) -> None:
@@ -112,6 +130,11 @@ def restrict_modes(modes: Iterable[str], *, source, starts_at, now) -> tuple[lis
         allowed = [mode for mode in restriction.modes if mode in allowed]
         reason = reason or restriction.reason
     return allowed, reason
+
+
+def mode_conditions(mode: str, prefix: str) -> list:
+    conditions = (condition(mode, prefix) for condition in _registry.mode_conditions.values())
+    return [q for q in conditions if q is not None]
 
 
 def helpers_on_shift(occurrence_ids) -> dict[int, int]:

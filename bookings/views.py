@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from icalendar import Calendar, Event
 from wagtail.models import Page
@@ -146,6 +147,17 @@ def _hotspot_title():
     )
 
 
+# Why a time takes no bookings although it is in the schedule: a policy's code
+# (bookings.registry.ModeRestriction.reason), translated when shown.
+CLOSED_MESSAGES = {
+    "crisis": gettext_lazy(
+        "This place is closed during the crisis: it cannot help by video or phone. "
+        "Please choose another time or place."
+    ),
+    "closed": gettext_lazy("This time cannot be booked. Please choose another time."),
+}
+
+
 @require_http_methods(["GET", "POST"])
 @rate_limited("book")
 def book(request, slot_id: int):
@@ -164,8 +176,12 @@ def book(request, slot_id: int):
     modes = services.modes_for_slot(slot)
     problem = ""
     full = False
+    closed = not modes  # a policy (a crisis action) left no way of meeting open at this time
+    if closed:
+        reason = services.closed_reason_for_slot(slot)
+        problem = CLOSED_MESSAGES.get(reason, CLOSED_MESSAGES["closed"])
 
-    if request.method == "POST":
+    if request.method == "POST" and not closed:
         # Any topic is valid here (they are global snippets); the hotspot's own list is only
         # used to draw the form. This keeps the page-tree queries off the booking request.
         form = BookingForm(request.POST, topics=HelpTopic.objects.all(), modes=modes)
@@ -230,9 +246,17 @@ def book(request, slot_id: int):
             initial=request.session.get(DRAFT_KEY), topics=topics_for(hotspot), modes=modes
         )
         submission = secrets.token_urlsafe(16)
+    if closed:
+        # Other times only where some way of meeting is open (not the rest of a closed day).
+        free_slots = [
+            s
+            for s in selectors.bookable_slots(session=session, now=now)
+            if services.modes_for_slot(s, now=now)
+        ]
 
-    free_slots = selectors.bookable_slots(session=session, now=now)
-    if request.method == "GET" and slot.pk not in {s.pk for s in free_slots}:
+    else:
+        free_slots = selectors.bookable_slots(session=session, now=now)
+    if request.method == "GET" and not closed and slot.pk not in {s.pk for s in free_slots}:
         slot.refresh_from_db()
         full = (
             slot.free == 0

@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bookings.phones import display_phone
 from hotspots.tenancy import Role, organisations_for_user
 from sms import gsm
 
-from . import selectors, services
+from . import selectors, services, texts
 from .forms import CrisisForm, template_text
 from .models import CrisisAction, CrisisKind
 
@@ -68,6 +69,7 @@ def new(request):
             initial={
                 "organisation": organisations[0].pk,
                 "kind": CrisisKind.TO_VIDEO,
+                "restore_in_person": "yes",
                 "first_day": today,
                 "last_day": today + timezone.timedelta(days=13),
             },
@@ -104,6 +106,8 @@ def new(request):
                 starts_at=starts_at,
                 ends_at=ends_at,
                 message=message,
+                message_en=form.cleaned_data.get("message_en", ""),
+                restore_in_person=form.cleaned_data["restore_in_person"],
                 scope_page_ids=scope,
             )
         except services.CrisisError as error:
@@ -119,6 +123,7 @@ def new(request):
     for booking in preview.no_phone:
         booking.place = booking.slot.occurrence.source.title
     context.update(
+        sample_texts=_sample_texts(preview, message, form.cleaned_data, organisation),
         preview=preview,
         organisation=organisation,
         starts_at=starts_at,
@@ -126,6 +131,39 @@ def new(request):
         can_start=bool(message),
     )
     return render(request, "pages/crisis/new.html", context)
+
+
+SAMPLE_LABELS = {
+    "video": _lazy("Moved to video"),
+    "phone": _lazy("Moved to phone"),
+    "cancelled": _lazy("Cancelled"),
+}
+
+
+def _sample_texts(preview, message, data, organisation) -> list[dict]:
+    """The Danish text for each outcome the dry run found (the answers each names depend on
+    what the place offers; the first such place's is shown)."""
+    if not message:
+        return []
+    samples = []
+    for outcome in ("video", "phone", "cancelled"):
+        if preview.total(outcome):
+            extra = "phone" if outcome == "video" else "video" if outcome == "phone" else ""
+            if outcome == "cancelled" and data["kind"] == "close":
+                outcome = "closed"
+            samples.append(
+                {
+                    "label": SAMPLE_LABELS["cancelled" if outcome == "closed" else outcome],
+                    "body": texts.compose(
+                        outcome=outcome,
+                        extra=extra,
+                        language="da",
+                        message=message,
+                        org=organisation.title,
+                    ),
+                }
+            )
+    return samples
 
 
 @require_GET

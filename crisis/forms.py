@@ -8,23 +8,23 @@ from bookings.validators import reject_cpr_number
 
 from .models import CrisisKind
 
-# Ready-made texts a coordinator can start from under pressure. They are SMS bodies for citizens,
-# so they are Danish (like sms/texts.py), inside the GSM-7 alphabet and one or two segments.
+# Ready-made texts a coordinator can start from under pressure. They say what is going on;
+# crisis/texts.py adds to each citizen's copy what happens to their booking and the answers
+# that work for it, so these name no answers. Danish SMS bodies (like sms/texts.py), GSM-7.
 TEMPLATES = {
     "to_video": (
         _("Meetings become video"),
-        "{org}: Vi kan ikke mødes fysisk til og med {last}. Din tid bliver et videomøde, "
-        "vi sender et link. Svar TELEFON hvis du hellere vil ringes op.",
+        "{org}: Vi kan ikke mødes fysisk til og med {last}, så vi holder videomøder eller "
+        "ringer op, hvor vi kan.",
     ),
     "to_phone": (
         _("Meetings become phone calls"),
-        "{org}: Vi kan ikke mødes fysisk til og med {last}. Vi ringer dig op på din tid i "
-        "stedet. Svar AFBUD hvis du ikke kan.",
+        "{org}: Vi kan ikke mødes fysisk til og med {last}, så vi ringer op eller holder "
+        "videomøder, hvor vi kan.",
     ),
     "close": (
         _("Sessions are closed"),
-        "{org}: Vores IT-café er lukket til og med {last}, og din tid er aflyst. "
-        "Vi beklager. Svar TID for at finde en ny tid senere.",
+        "{org}: Vores IT-café er lukket til og med {last}. Vi beklager.",
     ),
 }
 
@@ -60,8 +60,34 @@ class CrisisForm(forms.Form):
     message = forms.CharField(
         label=_("Text message to the citizens"),
         required=False,
+        help_text=_(
+            "Say what is going on. Each citizen's text then says what happens to their "
+            "booking and which answers work for them."
+        ),
         widget=forms.Textarea(attrs={"rows": 5, "data-sms-counter": "crisis-segments"}),
         validators=[reject_cpr_number],
+    )
+    message_en = forms.CharField(
+        label=_("The message in English (optional)"),
+        required=False,
+        help_text=_(
+            "For citizens who booked in English. Without it they get a standard English line "
+            "above the Danish message."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    restore_in_person = forms.TypedChoiceField(
+        label=_("When the action ends"),
+        coerce=lambda value: value == "yes",
+        choices=[
+            ("yes", _("Moved bookings go back to in person")),
+            ("no", _("Moved bookings stay as they are")),
+        ],
+        initial="yes",
+        required=False,
+        empty_value=True,
+        widget=forms.RadioSelect,
+        help_text=_("Citizens can answer FREMMØDE either way, and get a text when it ends."),
     )
 
     def __init__(self, *args, organisations, hotspots, **kwargs):
@@ -70,6 +96,27 @@ class CrisisForm(forms.Form):
         self.fields["organisation"].choices = [(o.pk, o.title) for o in organisations]
         self.fields["scope"].choices = [(h.pk, h.title) for h in hotspots]
         self.hotspot_paths = {h.pk: h.path for h in hotspots}
+
+    def _no_answers(self, name):
+        from .services import keywords_in
+
+        value = self.cleaned_data.get(name, "")
+        words = keywords_in(value)
+        if words:
+            raise forms.ValidationError(
+                _(
+                    "Leave out the answers (%(words)s): each citizen's text gets the answers "
+                    "that work for their booking."
+                )
+                % {"words": ", ".join(words)}
+            )
+        return value
+
+    def clean_message(self):
+        return self._no_answers("message")
+
+    def clean_message_en(self):
+        return self._no_answers("message_en")
 
     def clean(self):
         data = super().clean()

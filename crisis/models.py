@@ -39,6 +39,12 @@ class CrisisAction(models.Model):
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     message = models.TextField(_("message"))
+    # Optional: English-speaking citizens get this instead of the Danish message (else a
+    # standard English line above the Danish one). Shown on the banner in English too.
+    message_en = models.TextField(_("message in English"), blank=True)
+    # The coordinator's choice when starting: at the end, do moved bookings go back to in
+    # person (True) or stay as they are (False)? Citizens can answer FREMMØDE either way.
+    restore_in_person = models.BooleanField(_("back to in person at the end"), default=True)
     status = models.CharField(
         _("status"), max_length=10, choices=CrisisStatus.choices, default=CrisisStatus.PENDING
     )
@@ -49,6 +55,12 @@ class CrisisAction(models.Model):
     phones_opted_out = models.PositiveIntegerField(default=0)
     # Bookings without a mobile number: staff must reach them another way.
     no_phone_booking_ids = models.JSONField(default=list, blank=True)
+    # Per outcome ("video", "phone", "cancelled"): how many bookings got it.
+    outcomes = models.JSONField(default=dict, blank=True)
+    # The all-clear: when it was sent (once) and how many texts it queued.
+    all_clear_at = models.DateTimeField(null=True, blank=True)
+    all_clear_texts = models.PositiveIntegerField(default=0)
+    bookings_restored = models.PositiveIntegerField(default=0)
     error = models.CharField(max_length=255, blank=True)
 
     created_by = models.ForeignKey(
@@ -83,6 +95,10 @@ class CrisisAction(models.Model):
     def sms_purpose(self) -> str:
         # Ties the outbox rows to this action without a column on sms.Message.
         return f"crisis:{self.pk}"
+
+    @property
+    def all_clear_purpose(self) -> str:
+        return f"crisis:{self.pk}:end"
 
     @property
     def last_day(self):

@@ -34,13 +34,14 @@ def active_actions(now) -> list[dict]:
         {
             "paths": a["scope_paths"],
             "message": a["message"],
+            "message_en": a["message_en"],
             "kind": a["kind"],
             "starts_at": a["starts_at"],
             "ends_at": a["ends_at"],
         }
         for a in CrisisAction.objects.filter(
             status__in=["pending", "active"], ends_at__gt=now
-        ).values("scope_paths", "message", "kind", "starts_at", "ends_at")
+        ).values("scope_paths", "message", "message_en", "kind", "starts_at", "ends_at")
     ]
 
 
@@ -58,7 +59,13 @@ def banner_fingerprint() -> str:
     """Changes whenever the set of banners shown changes (an action starts, is edited, ends)."""
     now = timezone.now()
     showing = [
-        (sorted(a["paths"]), a["message"], str(a["starts_at"]), str(a["ends_at"]))
+        (
+            sorted(a["paths"]),
+            a["message"],
+            a.get("message_en", ""),
+            str(a["starts_at"]),
+            str(a["ends_at"]),
+        )
         for a in cached_active_actions(now)
         if a["ends_at"] > now
     ]

@@ -6,16 +6,28 @@ from datetime import datetime
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from bookings.models import Booking, BookingStatus, Mode, Occurrence, OccurrenceStatus
+from bookings.models import (
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    CancellationSource,
+    Mode,
+    Occurrence,
+    OccurrenceStatus,
+)
+from bookings.services.bulk import source_offers
 from hotspots.models import HotspotPage
 from hotspots.tenancy import Role, organisations_for_user
 from sms.models import Direction, Message, OptOut, Status
 
 from .models import CrisisAction, CrisisKind
+from .policy import REMOTE_PREFERENCE
+
+CANCELLED = "cancelled"
 
 
 def actions_for_user(user) -> QuerySet:
@@ -106,6 +118,73 @@ def affected_bookings(*, kind: str, paths, starts_at: datetime, ends_at: datetim
     )
 
 
+def outcome_of(kind: str) -> Case | Value:
+    """What the action does to an affected booking, in SQL: the first remote mode in the
+    action's order of preference that its session or meeting service offers, else cancelled.
+    The bulk API applies the same rule (it switches a booking only to a mode its source
+    offers), so the dry run counts what then happens."""
+    modes = REMOTE_PREFERENCE.get(kind, ())
+    if not modes:
+        return Value(CANCELLED)
+    return Case(
+        *[When(source_offers(mode), then=Value(mode)) for mode in modes],
+        default=Value(CANCELLED),
+        output_field=CharField(),
+    )
+
+
+def outcomes_per_place(*, kind: str, paths, starts_at, ends_at) -> list[dict]:
+    """Per hotspot (or meeting service): how many bookings move to which mode and how many
+    are cancelled. [{"place": title, "video": n, "phone": n, "cancelled": n, "total": n}]."""
+    bookings = affected_bookings(kind=kind, paths=paths, starts_at=starts_at, ends_at=ends_at)
+    rows = (
+        bookings.annotate(outcome=outcome_of(kind))
+        .values("slot__occurrence__session_id", "slot__occurrence__meeting_service_id", "outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    places: dict[int, dict] = {}
+    session_ids = {r["slot__occurrence__session_id"] for r in rows} - {None}
+    service_ids = {r["slot__occurrence__meeting_service_id"] for r in rows} - {None}
+    # A session's place is its parent page (the hotspot): its path minus one step.
+    parent_paths = {
+        pk: path[: -Page.steplen]
+        for pk, path in Page.objects.filter(pk__in=session_ids).values_list("pk", "path")
+    }
+    titles = dict(Page.objects.filter(path__in=parent_paths.values()).values_list("path", "title"))
+    service_titles = dict(Page.objects.filter(pk__in=service_ids).values_list("pk", "title"))
+    for row in rows:
+        session_id = row["slot__occurrence__session_id"]
+        if session_id:
+            path = parent_paths.get(session_id, "")
+            title = titles.get(path, "")
+        else:
+            path = f"m{row['slot__occurrence__meeting_service_id']}"
+            title = service_titles.get(row["slot__occurrence__meeting_service_id"], "")
+        place = places.setdefault(
+            path, {"place": title, Mode.VIDEO: 0, Mode.PHONE: 0, CANCELLED: 0, "total": 0}
+        )
+        place[row["outcome"]] += row["n"]
+        place["total"] += row["n"]
+    return sorted(places.values(), key=lambda p: p["place"])
+
+
+def changed_bookings(action: CrisisAction) -> QuerySet:
+    """The bookings the action changed when it was applied, whatever happened to them since."""
+    if action.applied_at is None:
+        return Booking.objects.none()
+    return changed_bookings_at(action.applied_at)
+
+
+def changed_bookings_at(applied_at) -> QuerySet:
+    # The bulk API stamps every event of one change with its moment and the crisis reason.
+    return Booking.objects.filter(
+        pk__in=BookingEvent.objects.filter(at=applied_at, reason=CancellationSource.CRISIS).values(
+            "booking_id"
+        )
+    )
+
+
 @dataclass
 class DryRun:
     bookings: int = 0
@@ -114,6 +193,22 @@ class DryRun:
     citizens: int = 0
     opted_out: list[str] = field(default_factory=list)
     no_phone: list = field(default_factory=list)
+    places: list = field(default_factory=list)
+
+    def total(self, outcome: str) -> int:
+        return sum(place[outcome] for place in self.places)
+
+    @property
+    def to_video(self) -> int:
+        return self.total(Mode.VIDEO)
+
+    @property
+    def to_phone(self) -> int:
+        return self.total(Mode.PHONE)
+
+    @property
+    def cancelled(self) -> int:
+        return self.total(CANCELLED)
 
     @property
     def texts(self) -> int:
@@ -137,6 +232,7 @@ def dry_run(*, kind: str, paths, starts_at, ends_at) -> DryRun:
         result.occurrences = affected_occurrences(
             paths=paths, starts_at=starts_at, ends_at=ends_at
         ).count()
+    result.places = outcomes_per_place(kind=kind, paths=paths, starts_at=starts_at, ends_at=ends_at)
     # A citizen is a phone number, or a booking without one (we cannot tell those apart).
     result.citizens = result.phones + bookings.filter(phone="").count()
     return result

@@ -1,50 +1,41 @@
-"""Writes for crisis mode.
+"""Writes for crisis mode. Crisis mode only selects and orchestrates: every booking, seat,
+occurrence and waiting-list change goes through the booking engine's bulk API
+(bookings.services.bulk), every text through the SMS channel's bulk enqueue
+(sms.services.bulk). No row of theirs is written here.
 
 Starting an action only records the decision (fast, inside the admin request); a task then
-applies it. Applying is one transaction with set-based statements: UPDATEs by primary-key
-chunks, and bulk INSERTs of the booking events and of every outbox row. That keeps 10,000
-bookings well inside two seconds, and it means the bookings change if and only if their SMS
-are queued. The per-booking services (switch_mode, cancel_occurrence) would do the same change
-one row at a time and each send its own text; here the citizen gets the coordinator's one
-message instead, one per phone number, however many bookings that number has."""
+applies it in one transaction, so the bookings change if and only if their texts are queued.
+Each booking gets one of three outcomes: moved to the remote mode the action prefers, or to the
+other one if that is what its session or meeting service offers, or cancelled when it offers
+neither. Each citizen gets the coordinator's message with the line for their outcome, naming
+only answers the SMS dialog will then carry out (crisis/texts.py). Ending the action (on time
+by the periodic job, or early) sends the all-clear and, if the coordinator chose so, moves the
+bookings back to in person."""
 
 import logging
 from datetime import datetime
 
-from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bookings.models import (
-    Actor,
-    Booking,
-    BookingEvent,
-    BookingStatus,
-    CancellationSource,
-    EventKind,
-    Mode,
-    Occurrence,
-    OccurrenceStatus,
-    Slot,
-    WaitlistEntry,
-    WaitlistStatus,
-)
+from bookings.models import Actor, BookingStatus, CancellationSource, Mode
+from bookings.services import bulk
 from bookings.validators import CPR_MESSAGE, contains_cpr_number
 from hotspots.tenancy import Role, may_act_for
-from sms.models import Direction, Message, OptOut, Status
+from sms import dialog
+from sms.models import Status
+from sms.services.bulk import dispatch_after_commit, enqueue_many
 
-from . import selectors
+from . import selectors, texts
 from .models import CrisisAction, CrisisKind, CrisisStatus
-from .policy import TARGET_MODE, forget_banners
+from .policy import REMOTE_PREFERENCE, forget_banners
 
 logger = logging.getLogger(__name__)
 
-MESSAGE_MAX = 612  # four GSM-7 segments: longer than that stops being a text message
-CHUNK = 2000  # primary keys per UPDATE: far below SQLite's variable limit
-ACTIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+CRISIS = CancellationSource.CRISIS
+OTHER_REMOTE = {Mode.VIDEO: Mode.PHONE, Mode.PHONE: Mode.VIDEO}
 
 
 class CrisisError(Exception):
@@ -53,9 +44,42 @@ class CrisisError(Exception):
         self.message = message
 
 
-def _chunks(items, size=CHUNK):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+# Answers that act on a booking: the coordinator's message must not promise them, because
+# whether they work depends on each citizen's booking. (HJÆLP, STOP, START work for anyone.)
+BOOKING_INTENTS = {"list", "cancel", "move", "video", "phone", "in_person", "accept", "wait"}
+
+
+def keywords_in(message: str) -> list[str]:
+    """Words in capitals that the SMS dialog would act on (TELEFON, AFBUD …)."""
+    found = set()
+    for token in (message or "").split():
+        word = token.strip(".,:;!?()\"'")
+        intent = dialog.match_keyword(dialog.normalise(word)) if word.isupper() else None
+        if len(word) >= 2 and intent in BOOKING_INTENTS:
+            found.add(word)
+    return sorted(found)
+
+
+def _clean_message(message: str, *, max_length: int, english: bool = False) -> str:
+    message = (message or "").strip()
+    if contains_cpr_number(message):
+        raise CrisisError(str(CPR_MESSAGE))
+    if len(message) > max_length:
+        raise CrisisError(
+            _("The English message is too long for a text message.")
+            if english
+            else _("The message is too long for a text message.")
+        )
+    words = keywords_in(message)
+    if words:
+        raise CrisisError(
+            _(
+                "Leave out the answers (%(words)s): each citizen's text gets the answers that "
+                "work for their booking."
+            )
+            % {"words": ", ".join(words)}
+        )
+    return message
 
 
 @transaction.atomic
@@ -67,6 +91,8 @@ def start_crisis_action(
     starts_at: datetime,
     ends_at: datetime,
     message: str,
+    message_en: str = "",
+    restore_in_person: bool = True,
     scope_page_ids=(),
     now=None,
 ) -> CrisisAction:
@@ -78,13 +104,10 @@ def start_crisis_action(
         raise CrisisError(_("Choose what should happen."))
     if ends_at <= starts_at:
         raise CrisisError(_("The period must end after it starts."))
-    message = (message or "").strip()
-    if not message:
+    if not (message or "").strip():
         raise CrisisError(_("Write the message the citizens will get."))
-    if contains_cpr_number(message):
-        raise CrisisError(str(CPR_MESSAGE))
-    if len(message) > MESSAGE_MAX:
-        raise CrisisError(_("The message is too long for a text message."))
+    message = _clean_message(message, max_length=texts.INTRO_MAX)
+    message_en = _clean_message(message_en, max_length=texts.INTRO_MAX, english=True)
     page_ids = sorted({int(pk) for pk in scope_page_ids})
     paths = selectors.scope_paths_for(organisation, page_ids)
     if page_ids and len(paths) != len(page_ids):
@@ -97,6 +120,8 @@ def start_crisis_action(
         starts_at=starts_at,
         ends_at=ends_at,
         message=message,
+        message_en=message_en,
+        restore_in_person=restore_in_person,
         created_by=user,
     )
     logger.info("Crisis action %s (%s) started by user %s", action.pk, kind, user.pk)
@@ -114,31 +139,58 @@ def _enqueue_apply(action_id: int) -> None:
 @transaction.atomic
 def apply_crisis_action(*, action_id: int, now=None) -> CrisisAction:
     """Change the bookings and queue every SMS, all or nothing. Safe to run twice: only a
-    pending action is applied.
-
-    Every statement is set-based: an UPDATE that stamps the rows it changes with `now`, then
-    INSERT … SELECTs that read exactly the stamped rows to write the booking events and the
-    outbox rows. No row passes through Python, which is what keeps 10,000 bookings inside two
-    seconds even on a busy two-core machine (bulk_create alone spends that long preparing 10,000
-    model instances)."""
+    pending action is applied."""
     now = now or timezone.now()
     action = CrisisAction.objects.select_for_update().filter(pk=action_id).first()
     if action is None or action.status != CrisisStatus.PENDING:
         return action
+    occurrences = 0
+    outcomes: dict[str, int] = {}
     if action.kind == CrisisKind.CLOSE:
-        changed, occurrences = _close_occurrences(action, now)
-        event = {"kind": EventKind.CANCELLED, "from_mode": "mode", "actor": Actor.SYSTEM}
+        occurrences, cancelled = bulk.cancel_occurrences(
+            occurrences=selectors.affected_occurrences(
+                paths=action.scope_paths, starts_at=action.starts_at, ends_at=action.ends_at
+            ),
+            reason_code=CRISIS,
+            actor=Actor.SYSTEM,
+            notify_citizens=False,
+            now=now,
+        )
+        outcomes[selectors.CANCELLED] = len(cancelled)
     else:
-        changed, occurrences = _switch_mode(action, now), 0
-        event = {
-            "kind": EventKind.MODE_SWITCHED,
-            "from_mode": Mode.IN_PERSON,
-            "to_mode": TARGET_MODE[action.kind],
-            "actor": Actor.STAFF,
-        }
-    bookings_changed = _insert_events(changed, now=now, **event)
-    _insert_messages(action, changed, now=now)
+        # Re-read after each step: a booking switched to the first mode is no longer in
+        # person, so the next step sees only the rest.
+        selection = selectors.affected_bookings(
+            kind=action.kind,
+            paths=action.scope_paths,
+            starts_at=action.starts_at,
+            ends_at=action.ends_at,
+        )
+        for mode in REMOTE_PREFERENCE[action.kind]:
+            switched = bulk.switch_mode(
+                bookings=selection,
+                mode=mode,
+                imposed=True,
+                actor=Actor.STAFF,
+                reason_code=CRISIS,
+                notify_citizens=False,
+                now=now,
+            )
+            outcomes[mode] = len(switched)
+        # No way to help them remotely: their seats are not offered to the waiting list
+        # (nobody could be helped in them either).
+        cancelled = bulk.cancel_bookings(
+            bookings=selection,
+            reason_code=CRISIS,
+            actor=Actor.SYSTEM,
+            reoffer=False,
+            notify_citizens=False,
+            now=now,
+        )
+        outcomes[selectors.CANCELLED] = len(cancelled)
 
+    changed = selectors.changed_bookings_at(now)
+    _queue_outcome_texts(action, changed, now=now)
     counts = dict(
         selectors.crisis_messages_at(action, now)
         .values_list("status")
@@ -148,198 +200,140 @@ def apply_crisis_action(*, action_id: int, now=None) -> CrisisAction:
     CrisisAction.objects.filter(pk=action.pk).update(
         status=CrisisStatus.ACTIVE,
         applied_at=now,
-        bookings_changed=bookings_changed,
+        bookings_changed=sum(outcomes.values()),
         occurrences_cancelled=occurrences,
+        outcomes=outcomes,
         phones_texted=counts.get(Status.QUEUED, 0),
         phones_opted_out=counts.get(Status.OPTED_OUT, 0),
         no_phone_booking_ids=list(
             changed.filter(phone="").order_by("pk").values_list("pk", flat=True)
         ),
     )
-    transaction.on_commit(lambda: _enqueue_dispatch(action.pk))
     action.refresh_from_db()
     return action
 
 
-def _switch_mode(action, now):
-    """Returns the changed bookings as a queryset (the rows stamped with `now`)."""
-    target = TARGET_MODE[action.kind]
-    selection = selectors.affected_bookings(
-        kind=action.kind,
-        paths=action.scope_paths,
-        starts_at=action.starts_at,
-        ends_at=action.ends_at,
-    )
-    # SQLite's IMMEDIATE transaction already holds the write lock; on PostgreSQL the UPDATE
-    # locks each row and re-checks the WHERE, so a booking a citizen cancelled a moment ago is
-    # skipped rather than switched.
-    Booking.objects.filter(pk__in=selection.values("pk")).update(mode=target, updated_at=now)
-    return Booking.objects.filter(
-        updated_at=now,
-        mode=target,
-        status=BookingStatus.CONFIRMED,
-        slot__starts_at__gte=action.starts_at,
-        slot__starts_at__lt=action.ends_at,
-    )
+def _by_language(bookings):
+    return (("en", bookings.filter(language="en")), ("da", bookings.exclude(language="en")))
 
 
-def _close_occurrences(action, now):
-    """The set-based twin of bookings.services.cancel_occurrence, for many occurrences."""
-    selection = selectors.affected_occurrences(
-        paths=action.scope_paths, starts_at=action.starts_at, ends_at=action.ends_at
-    )
-    cancelled = Occurrence.objects.filter(pk__in=selection.values("pk")).update(
-        status=OccurrenceStatus.CANCELLED,
-        cancelled_reason=_("Closed by a crisis action"),
-        cancelled_by=CancellationSource.CRISIS,
-        updated_at=now,
-    )
-    closed = Occurrence.objects.filter(
-        updated_at=now,
-        cancelled_by=CancellationSource.CRISIS,
-        starts_at__gte=action.starts_at,
-        starts_at__lt=action.ends_at,
-    )
-    # Lock the slots (as cancel_occurrence does) so a booking in flight either committed before
-    # the UPDATE below, or waits and then finds the occurrence cancelled.
-    list(Slot.objects.select_for_update().filter(occurrence__in=closed).values_list("pk"))
-    Booking.objects.filter(
-        status=BookingStatus.CONFIRMED, slot__occurrence__in=closed.values("pk")
-    ).update(
-        status=BookingStatus.CANCELLED, cancelled_at=now, cancelled_by=Actor.SYSTEM, updated_at=now
-    )
-    WaitlistEntry.objects.filter(
-        occurrence__in=closed.values("pk"),
-        status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
-    ).update(status=WaitlistStatus.EXPIRED, updated_at=now)
-    active = (
-        Booking.objects.filter(slot=OuterRef("pk"), status__in=ACTIVE_STATUSES)
-        .order_by()
-        .values("slot")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    Slot.objects.filter(occurrence__in=closed.values("pk")).update(
-        booked=Coalesce(Subquery(active, output_field=IntegerField()), Value(0)), held=0
-    )
-    changed = Booking.objects.filter(
-        cancelled_at=now,
-        status=BookingStatus.CANCELLED,
-        slot__occurrence__in=closed.values("pk"),
-    )
-    return changed, cancelled
+def _send(action, bookings, *, outcome: str, extra: str = "", purpose: str, now) -> int:
+    """One text per phone among `bookings`, in each citizen's language. Returns rows queued."""
+    written = 0
+    for language, group in _by_language(bookings):
+        body = texts.compose(
+            outcome=outcome,
+            extra=extra,
+            language=language,
+            message=action.message,
+            message_en=action.message_en,
+            org=action.organisation.title,
+        )
+        written += enqueue_many(bookings=group, body=body, purpose=purpose, now=now, dispatch=False)
+    return written
 
 
-def _insert_select(model, *, select: dict, source, now, tail: str = "", tail_params=()) -> int:
-    """INSERT INTO <model> (…) SELECT … FROM (<source queryset>) src [tail].
-
-    `select` maps field names to (SQL over the `src` columns, params); every other column gets
-    its model default (auto_now fields: the value in `now`), so a column added to the model
-    later with a default does not break this statement."""
-    source_sql, source_params = source.query.sql_with_params()
-    quote = connection.ops.quote_name
-    columns, expressions, params = [], [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(quote(field.column))
-        if field.name in select:
-            sql, values = select[field.name]
-            expressions.append(sql)
-            params.extend(values)
-        else:
-            expressions.append("%s")
-            auto = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-            default = now if auto else field.get_default()
-            params.append(field.get_db_prep_save(default, connection))
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "
-        f"SELECT {', '.join(expressions)} FROM ({source_sql}) src {tail}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *source_params, *tail_params])
-        return cursor.rowcount
-
-
-def _value(field_name: str, model, value):
-    field = model._meta.get_field(field_name)
-    return ("%s", [field.get_db_prep_save(value, connection)])
+def _queue_outcome_texts(action, changed, *, now) -> None:
+    """Texts grouped by what happened and by what the place still offers, so each group's
+    one body names only answers that work for everyone in it (a few INSERT … SELECTs)."""
+    purpose = action.sms_purpose
+    for mode, other in OTHER_REMOTE.items():
+        offers_other = bulk.source_offers(other)
+        sessions, meetings = _split_by_source(
+            changed.filter(status=BookingStatus.CONFIRMED, mode=mode)
+        )
+        # Phone is the same for both; a meeting's video line says where its link comes.
+        kinds = [(sessions, mode), (meetings, f"{mode}_meeting" if mode == Mode.VIDEO else mode)]
+        for moved, outcome in kinds:
+            _send(
+                action,
+                moved.filter(offers_other),
+                outcome=outcome,
+                extra=other,
+                purpose=purpose,
+                now=now,
+            )
+            _send(action, moved.exclude(offers_other), outcome=outcome, purpose=purpose, now=now)
+    cancelled = changed.filter(status=BookingStatus.CANCELLED)
+    sessions, meetings = _split_by_source(cancelled)
+    # "Closed" says only that it is cancelled; otherwise the line says why (no remote help).
+    outcome = "closed" if action.kind == CrisisKind.CLOSE else "cancelled"
+    _send(action, sessions, outcome=outcome, purpose=purpose, now=now)
+    _send(action, meetings, outcome=f"{outcome}_meeting", purpose=purpose, now=now)
+    dispatch_after_commit(purpose)  # one hand-over to the bulk queue for all the groups
 
 
-def _insert_events(changed, *, now, kind, from_mode, actor, to_mode="") -> int:
-    """One BookingEvent per changed booking. from_mode "mode" copies the booking's mode."""
-    return _insert_select(
-        BookingEvent,
-        select={
-            "booking": ("src.id", []),
-            "kind": ("%s", [kind]),
-            "from_mode": ("src.mode", []) if from_mode == "mode" else ("%s", [from_mode]),
-            "to_mode": ("%s", [to_mode]),
-            "actor": ("%s", [actor]),
-            "at": _value("at", BookingEvent, now),
-        },
-        source=changed.order_by().values("id", "mode"),
-        now=now,
+def _split_by_source(bookings):
+    """(IT-café bookings, caseworker meetings): TID finds hotspot times, not a caseworker's."""
+    return (
+        bookings.filter(slot__occurrence__meeting_service__isnull=True),
+        bookings.filter(slot__occurrence__meeting_service__isnull=False),
     )
 
 
-def _insert_messages(action, changed, *, now) -> int:
-    """One outbox row per phone number (however many bookings it has), linked to its first
-    booking; numbers that opted out get a row marked opted_out, never sent."""
-    optout_table = connection.ops.quote_name(OptOut._meta.db_table)
-    at = _value("created_at", Message, now)
-    return _insert_select(
-        Message,
-        select={
-            "direction": ("%s", [Direction.OUT]),
-            "to_number": ("src.phone", []),
-            "from_number": ("%s", [settings.TWILIO_FROM_NUMBER or ""]),
-            "body": ("%s", [action.message]),
-            "purpose": ("%s", [action.sms_purpose]),
-            "booking": ("MIN(src.id)", []),
-            "status": (
-                f"CASE WHEN src.phone IN (SELECT phone FROM {optout_table}) THEN %s ELSE %s END",
-                [Status.OPTED_OUT, Status.QUEUED],
-            ),
-            "simulated": _value("simulated", Message, False),
-            "created_at": at,
-            "updated_at": at,
-        },
-        source=changed.exclude(phone="").order_by().values("id", "phone"),
-        tail="GROUP BY src.phone",
-        now=now,
+def send_all_clear(*, action: CrisisAction, now=None) -> CrisisAction:
+    """At the end: move the bookings back to in person if the coordinator chose so, and text
+    every citizen whose future booking the action changed (a cancelled one: that we are open
+    again). Once per action."""
+    now = now or timezone.now()
+    claimed = CrisisAction.objects.filter(
+        pk=action.pk, status=CrisisStatus.ENDED, all_clear_at__isnull=True
+    ).update(all_clear_at=now)
+    if not claimed or action.applied_at is None:
+        return action
+    changed = selectors.changed_bookings(action)
+    upcoming = changed.filter(status=BookingStatus.CONFIRMED, slot__starts_at__gt=now)
+    restored = []
+    if action.restore_in_person:
+        # Only what the crisis imposed and the citizen has not changed since.
+        restored = bulk.switch_mode(
+            bookings=upcoming.filter(mode_imposed=True).exclude(mode=Mode.IN_PERSON),
+            mode=Mode.IN_PERSON,
+            imposed=False,
+            actor=Actor.SYSTEM,
+            reason_code=CRISIS,
+            notify_citizens=False,
+            now=now,
+        )
+    purpose = action.all_clear_purpose
+    # In person now: restored, or changed back by the citizen since (true for them too).
+    sent = _send(
+        action, upcoming.filter(mode=Mode.IN_PERSON), outcome="restored", purpose=purpose, now=now
     )
-
-
-def _enqueue_dispatch(action_id: int) -> None:
-    from .tasks import dispatch_crisis_sms
-
-    dispatch_crisis_sms.enqueue(action_id)
+    remote = upcoming.exclude(mode=Mode.IN_PERSON)
+    in_person = bulk.source_offers(Mode.IN_PERSON)
+    sent += _send(action, remote.filter(in_person), outcome="stays", purpose=purpose, now=now)
+    sent += _send(
+        action, remote.exclude(in_person), outcome="stays_fixed", purpose=purpose, now=now
+    )
+    cancelled = changed.filter(status=BookingStatus.CANCELLED, cancelled_at=action.applied_at)
+    sessions, meetings = _split_by_source(cancelled)
+    sent += _send(action, sessions, outcome="reopened", purpose=purpose, now=now)
+    sent += _send(action, meetings, outcome="reopened_meeting", purpose=purpose, now=now)
+    if sent:
+        dispatch_after_commit(purpose)
+    CrisisAction.objects.filter(pk=action.pk).update(
+        all_clear_texts=sent, bookings_restored=len(restored)
+    )
+    action.refresh_from_db()
+    return action
 
 
 def dispatch_crisis_messages(*, action_id: int) -> int:
-    """Hand every queued text of the action to the SMS outbox worker, which sends at the
-    provider's pace with its usual retries. Anything this misses (a crash half-way) the
-    outbox's periodic job re-enqueues."""
-    from sms.services import enqueue_queued_sends
+    """Kept for tasks already queued by an older version: the SMS bulk enqueue now hands the
+    texts to the bulk queue itself."""
+    from sms.services.bulk import dispatch_queued
 
     action = CrisisAction.objects.filter(pk=action_id).first()
     if action is None or action.applied_at is None:
         return 0
-    ids = list(
-        selectors.crisis_messages(action)
-        .filter(status=Status.QUEUED)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    enqueue_queued_sends(message_ids=ids, purpose=action.sms_purpose)
-    return len(ids)
+    return dispatch_queued(purpose=action.sms_purpose)
 
 
 @transaction.atomic
 def end_crisis_action(*, action: CrisisAction, user, now=None) -> CrisisAction:
-    """End early: the banner goes at once. Changed bookings stay changed (citizens were told;
-    undoing it silently would confuse them more) and texts already queued still go out."""
+    """End early: the banner goes at once, and the all-clear goes to the citizens whose
+    upcoming bookings the action changed."""
     now = now or timezone.now()
     if not selectors.actions_for_user(user).filter(pk=action.pk).exists():
         raise CrisisError(_("You are not a coordinator of this organisation."))
@@ -351,4 +345,22 @@ def end_crisis_action(*, action: CrisisAction, user, now=None) -> CrisisAction:
     logger.info("Crisis action %s ended by user %s", action.pk, user.pk)
     transaction.on_commit(forget_banners)
     action.refresh_from_db()
-    return action
+    return send_all_clear(action=action, now=now)
+
+
+def end_finished_actions(*, now=None) -> int:
+    """The periodic job: actions whose period is over end on their own, with the all-clear."""
+    now = now or timezone.now()
+    ended = 0
+    for pk in CrisisAction.objects.filter(
+        status__in=[CrisisStatus.PENDING, CrisisStatus.ACTIVE], ends_at__lte=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            if CrisisAction.objects.filter(
+                pk=pk, status__in=[CrisisStatus.PENDING, CrisisStatus.ACTIVE]
+            ).update(status=CrisisStatus.ENDED, ended_at=now):
+                action = CrisisAction.objects.get(pk=pk)
+                send_all_clear(action=action, now=now)
+                ended += 1
+                transaction.on_commit(forget_banners)
+    return ended

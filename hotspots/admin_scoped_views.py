@@ -102,10 +102,11 @@ class ScopedExternalLinkView(chooser.ExternalLinkView):
     title. For another organisation's page it stays an external link: no draft title."""
 
     def post(self, request):
-        if not request.POST.get("url"):
-            # Wagtail's view raises AttributeError on a form without a URL: answer plainly.
+        try:
+            response = super().post(request)
+        except AttributeError:
+            # Wagtail 8.0 raises on a form that lacks its fields entirely: answer plainly.
             return HttpResponseBadRequest("A link needs a URL.")
-        response = super().post(request)
         if scoping.sees_everything(request.user) or not self.form.is_valid():
             return response
         data = json.loads(response.content)

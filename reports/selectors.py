@@ -64,6 +64,9 @@ class Statistics:
     volunteers: dict | None = None
     walk_ins: int | None = None
     sms: dict[str, int] = field(default_factory=dict)
+    # Per mode: how many bookings have it by the citizen's choice and how many because a
+    # crisis action imposed it (Booking.mode_imposed).
+    mode_split: list[dict] = field(default_factory=list)
 
 
 def bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -139,6 +142,26 @@ def _rates(bookings, dimension: str, choices) -> tuple[list[Rate], list[Rate]]:
         cancellation.append(Rate(key, str(label), row["cancelled"], row["made"]))
         no_show.append(Rate(key, str(label), row["no_show"], row["attended"] + row["no_show"]))
     return cancellation, no_show
+
+
+def _mode_split(bookings) -> list[dict]:
+    """Bookings per mode, chosen vs imposed; bookings the system cancelled are left out."""
+    counts = {
+        (mode, imposed): n
+        for mode, imposed, n in bookings.exclude(SYSTEM_CANCELLED)
+        .values_list("mode", "mode_imposed")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    return [
+        {
+            "mode": key,
+            "label": str(label),
+            "chosen": counts.get((key, False), 0),
+            "imposed": counts.get((key, True), 0),
+        }
+        for key, label in Mode.choices
+    ]
 
 
 def _volunteers(paths, start, end) -> dict:
@@ -248,6 +271,7 @@ def statistics(*, paths, first: date, last: date) -> Statistics:
     stats.cancellation_by_channel, stats.no_show_by_channel = _rates(
         bookings, "channel", Channel.choices
     )
+    stats.mode_split = _mode_split(bookings)
     stats.volunteers = _volunteers(paths, start, end)
     stats.walk_ins = _walk_ins(paths, start, end)
     stats.sms = _sms(paths, start, end)

@@ -26,3 +26,17 @@ def text_the_waitlist_offer(entry) -> None:
     if not entry.phone:
         return
     queue_sms(to=entry.phone, body=waitlist_offer_message(entry), purpose="waitlist_offer")
+
+
+def text_the_citizens(event: str, booking_ids, *, now, notify_citizens: bool, **context) -> None:
+    """The bulk API's changes (bookings.services.bulk): the same text each booking would get
+    one at a time, unless the caller composes its own (crisis mode)."""
+    if not notify_citizens:
+        return
+    from bookings.models import Booking
+
+    bookings = Booking.objects.filter(pk__in=booking_ids).exclude(phone="")
+    for booking in bookings.select_related(
+        "slot__occurrence__session", "slot__occurrence__meeting_service"
+    ).iterator(chunk_size=500):
+        text_the_citizen(booking, event)

@@ -26,3 +26,10 @@ def process_inbound(message_id: int) -> str:
     from .services import process_inbound_message
 
     return process_inbound_message(message_id=message_id) or ""
+
+
+@task(queue_name=BULK)
+def dispatch_bulk(purpose: str) -> int:
+    from .services.bulk import dispatch_queued
+
+    return dispatch_queued(purpose=purpose)

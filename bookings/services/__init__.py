@@ -24,7 +24,7 @@ from ..errors import (
     OccurrenceCancelled,
     SlotFull,
 )
-from ._common import modes_for_slot
+from ._common import closed_reason_for_slot, modes_for_slot
 from .booking import (
     book_slot,
     cancel_booking,
@@ -64,6 +64,7 @@ __all__ = [
     "book_slot",
     "cancel_booking",
     "cancel_occurrence",
+    "closed_reason_for_slot",
     "expire_waitlist_offers",
     "join_waitlist",
     "leave_waitlist",

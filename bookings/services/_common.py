@@ -108,6 +108,20 @@ def _modes(source, occurrence, starts_at=None, *, now=None) -> list[str]:
     return allowed
 
 
+def closed_reason_for_slot(slot, *, now=None) -> str:
+    """Why no way of meeting is open at this slot: the code a policy gave ("crisis": a crisis
+    action closed in-person help where there is no remote help), or "" when some mode is."""
+    occurrence = slot.occurrence
+    source = occurrence.source
+    allowed, reason = registry.restrict_modes(
+        source.modes_for(occurrence),
+        source=source,
+        starts_at=slot.starts_at,
+        now=now or timezone.now(),
+    )
+    return "" if allowed else (reason or "closed")
+
+
 def modes_for_slot(slot, *, now=None) -> list[str]:
     """What the booking form, the SMS dialog and the manage page may offer for this slot."""
     return _modes(slot.occurrence.source, slot.occurrence, slot.starts_at, now=now)

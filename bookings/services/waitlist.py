@@ -38,6 +38,7 @@ from ._common import (
     _record,
     _refetch,
     _unique_reference,
+    modes_for_slot,
 )
 
 
@@ -173,6 +174,12 @@ def accept_waitlist_offer(*, phone, now=None) -> Booking:
     )
     if entry is None or entry.offered_slot is None:
         raise NoWaitlistOffer()
+    # The ways of meeting open now, policies included: during a crisis action that closed
+    # in-person help the seat is taken remotely; where nothing is open it cannot be taken
+    # (the hold simply runs out).
+    modes = modes_for_slot(entry.offered_slot, now=now)
+    if not modes:
+        raise NoWaitlistOffer()
     claimed = WaitlistEntry.objects.filter(pk=entry.pk, status=WaitlistStatus.OFFERED).update(
         status=WaitlistStatus.ACCEPTED, updated_at=now
     )
@@ -189,11 +196,11 @@ def accept_waitlist_offer(*, phone, now=None) -> Booking:
     )
     if not converted:
         raise NoWaitlistOffer()
-    session = slot.occurrence.source
     token = tokens.new_manage_token()
     booking = Booking.objects.create(
         slot=slot,
-        mode=Mode.IN_PERSON if session.offers_in_person else session.offered_modes[0],
+        mode=Mode.IN_PERSON if Mode.IN_PERSON in modes else modes[0],
+        mode_imposed=Mode.IN_PERSON not in modes and slot.occurrence.source.offers_in_person,
         channel=entry.channel,
         first_name=entry.first_name,
         phone=phone,

@@ -78,3 +78,14 @@ def hotspot_jsonld(hotspot, upcoming, request, opening_hours=None) -> dict:
     if hotspot.phone:
         data["telephone"] = hotspot.phone
     return data
+
+
+@register.filter
+def notice_for(notices, path):
+    """The first notice (a dict with "paths") whose paths cover the page at `path`, or None:
+    the crisis banner on a directory card. Apps above the CMS put the notices in the context
+    (crisis.context_processors); this only matches paths."""
+    for notice in notices or ():
+        if any(path.startswith(p) for p in notice.get("paths", ())):
+            return notice
+    return None

@@ -1,11 +1,17 @@
 """The dialog's port onto the booking engine, for one phone."""
 
+from datetime import timedelta
+
 from .. import dialog, registry, texts
 from .outbox import (
     is_opted_out,
     record_opt_out,
     remove_opt_out,
 )
+
+# An answer refers to the booking our latest text was about for this long; after that, to the
+# next booking.
+ANSWER_REFERS_TO_TEXT_FOR = timedelta(days=7)
 
 
 class DatabaseWorld:
@@ -32,8 +38,38 @@ class DatabaseWorld:
         }
 
     def _next_booking(self):
+        """The booking an answer like AFBUD or TELEFON is about: the one our latest text to
+        this phone was about, if it is still upcoming (a crisis text about next week's time
+        must not change tomorrow's), else the phone's next booking."""
+        from bookings.models import Booking, BookingStatus
         from bookings.selectors import next_booking_for_phone
 
+        from ..models import Direction, Message
+
+        texted = (
+            Message.objects.filter(
+                direction=Direction.OUT,
+                to_number=self.phone,
+                booking__isnull=False,
+                created_at__gte=self.now - ANSWER_REFERS_TO_TEXT_FOR,
+            )
+            .order_by("-created_at", "-pk")
+            .values_list("booking_id", flat=True)
+            .first()
+        )
+        if texted is not None:
+            booking = (
+                Booking.objects.filter(
+                    pk=texted,
+                    phone=self.phone,
+                    status=BookingStatus.CONFIRMED,
+                    slot__ends_at__gt=self.now,
+                )
+                .select_related("slot__occurrence__session", "help_topic")
+                .first()
+            )
+            if booking is not None:
+                return booking
         return next_booking_for_phone(self.phone, now=self.now)
 
     def _hotspots_for(self, code: str):
@@ -57,12 +93,18 @@ class DatabaseWorld:
         from bookings.selectors import bookable_slots
 
         if hotspots is None:
-            slots = bookable_slots(now=self.now, limit=limit + len(exclude))
+            slots = bookable_slots(now=self.now, limit=3 * limit + len(exclude))
         else:
             slots = []
             for hotspot in hotspots[:5]:
-                slots += bookable_slots(hotspot=hotspot, now=self.now, limit=limit + len(exclude))
-        slots = [s for s in slots if s.pk not in set(exclude)]
+                slots += bookable_slots(
+                    hotspot=hotspot, now=self.now, limit=3 * limit + len(exclude)
+                )
+        # A time no way of meeting is open for (a crisis action closed in-person help at a
+        # place with no remote help) is not offered: "1" would only be refused.
+        from bookings.services import modes_for_slot
+
+        slots = [s for s in slots if s.pk not in set(exclude) and modes_for_slot(s, now=self.now)]
         slots.sort(key=lambda s: (s.starts_at, s.pk))
         return slots[:limit]
 

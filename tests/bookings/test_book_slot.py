@@ -175,3 +175,22 @@ def test_every_error_has_a_message_in_english_and_danish():
             with translation.override("en"):
                 assert str(error_class().message)
             assert error_class().code
+
+
+def test_a_booking_is_kept_only_with_its_event_and_its_confirmation_text(
+    slot, now, sms_outbox, monkeypatch
+):
+    # A web node that dies after the seat is taken but before the confirmation text is queued
+    # (here: the SMS channel raises) leaves no booking, no taken seat and no event behind.
+    from sms.models import Message
+
+    def node_dies(booking, event, **context):
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr("bookings.registry.booking_event", node_dies)
+    with pytest.raises(RuntimeError):
+        book(slot, now, submission="form-1")
+    assert not Booking.objects.exists()
+    assert Slot.objects.get(pk=slot.pk).booked == 0
+    assert not BookingEvent.objects.exists()
+    assert not Message.objects.exists()

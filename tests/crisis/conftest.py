@@ -48,6 +48,23 @@ def start_to_video(w, *, starts_at, message, scope=(), now=None):
         )
 
 
+def meeting_slot(service, caseworker, starts, minutes=45):
+    """One caseworker meeting time of `service` (an occurrence with its one-seat slot)."""
+    from bookings.models import Occurrence, Slot
+
+    ends = starts + timedelta(minutes=minutes)
+    occurrence = Occurrence.objects.create(
+        meeting_service=service,
+        caseworker=caseworker,
+        date=starts.date(),
+        starts_at=starts,
+        ends_at=ends,
+    )
+    return Slot.objects.create(
+        occurrence=occurrence, starts_at=starts, ends_at=ends, capacity=1, caseworker=caseworker
+    )
+
+
 def slots_of(session, day):
     from bookings.models import Slot
 

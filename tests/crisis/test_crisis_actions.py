@@ -11,7 +11,7 @@ from crisis.models import CrisisAction
 from sms.models import Message, OptOut
 from tests.factories import make_staff_user
 
-from .conftest import book, slots_of
+from .conftest import book, meeting_slot, slots_of
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,7 @@ def test_opted_out_numbers_get_no_sms_and_appear_in_the_report(
     w = booked
     sms_outbox.clear()
     action = run(w, django_capture_on_commit_callbacks, first=local(w.day2), last=local(w.day3))
-    crisis_texts = [m for m in sms_outbox if m.body == action.message]
+    crisis_texts = [m for m in sms_outbox if m.body.startswith(action.message)]
     assert sorted(m.to for m in crisis_texts) == ["+4520123401", "+4520123402", "+4520123403"]
     progress = selectors.progress(action)
     assert progress["done"] is True
@@ -208,7 +208,6 @@ def test_ending_is_logged_with_who_did_it(booked, django_capture_on_commit_callb
 
 
 def test_meeting_services_can_be_in_scope(world, django_capture_on_commit_callbacks):
-    from datetime import timedelta
 
     from meetings.models import MeetingServicePage
 
@@ -217,21 +216,7 @@ def test_meeting_services_can_be_in_scope(world, django_capture_on_commit_callba
     w.org.add_child(instance=service)
     service.save_revision().publish()
     caseworker = make_staff_user(w.org, "sagsbehandler", role="caseworkers_group")
-    starts = local(w.day2, 9)
-    occurrence = Occurrence.objects.create(
-        meeting_service=service,
-        caseworker=caseworker,
-        date=w.day2,
-        starts_at=starts,
-        ends_at=starts + timedelta(minutes=45),
-    )
-    slot = Slot.objects.create(
-        occurrence=occurrence,
-        starts_at=starts,
-        ends_at=starts + timedelta(minutes=45),
-        capacity=1,
-    )
-    meeting = book(slot, "20123420")
+    meeting = book(meeting_slot(service, caseworker, local(w.day2, 9)), "20123420")
     session_booking = book(slots_of(w.session_a, w.day2)[0], "20123421")
     assert service.pk in [p.pk for p in selectors.scope_choices(w.org)]
 
@@ -245,3 +230,14 @@ def test_meeting_services_can_be_in_scope(world, django_capture_on_commit_callba
     assert action.bookings_changed == 1
     assert Booking.objects.get(pk=meeting.pk).mode == "video"
     assert Booking.objects.get(pk=session_booking.pk).mode == "in_person"
+    # The meeting's video room exists at once (the meetings app's bulk handler), so the
+    # reminder the text points to carries the join link.
+    from crisis.texts import LINES
+    from meetings.models import VideoRoom
+
+    assert VideoRoom.objects.filter(booking=meeting).exists()
+    body = Message.objects.get(purpose=action.sms_purpose, to_number="+4520123420").body
+    assert body.split("\n")[-1] in (
+        LINES["da"]["video_meeting"],
+        LINES["da"]["video_meeting:phone"],
+    )

@@ -65,7 +65,10 @@ def test_a_ready_made_text_fills_the_message_box(client, booked, freeze):
         form_data(booked, message="", template="to_phone", use_template="1"),
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert "Vi ringer dig op" in response.content.decode()
+    html = response.content.decode()
+    assert "Vi kan ikke mødes fysisk" in html
+    # The ready-made text names no answers: each citizen's line adds the ones that work.
+    assert "TELEFON" not in html.split('name="message"')[1].split("</textarea>")[0]
 
 
 def test_start_from_the_admin_changes_bookings_texts_and_shows_the_banner(
@@ -83,7 +86,7 @@ def test_start_from_the_admin_changes_bookings_texts_and_shows_the_banner(
         "active",
         1,
     )
-    assert [m.to for m in sms_outbox if m.body == MESSAGE] == ["+4520123401"]
+    assert [m.to for m in sms_outbox if m.body.startswith(MESSAGE)] == ["+4520123401"]
     progress = client.get(reverse("crisis_admin:progress", args=[action.pk])).json()
     assert progress["done"] and progress["percent"] == 100 and progress["sent"] == 1
     detail = client.get(reverse("crisis_admin:detail", args=[action.pk]))
@@ -111,6 +114,15 @@ def test_ending_early_removes_the_banner(
     action.refresh_from_db()
     assert (action.status, action.ended_by) == ("ended", w.coordinator)
     assert MESSAGE not in client.get(w.hotspot_a.url).content.decode()
+    # The End button sent the all-clear: the moved booking is back in person, its citizen told.
+    from bookings.models import Booking
+    from sms.models import Message
+
+    assert (action.all_clear_texts, action.bookings_restored) == (1, 1)
+    assert Booking.objects.get(pk=w.booking.pk).mode == "in_person"
+    assert Message.objects.filter(purpose=action.all_clear_purpose, to_number="+4520123401")
+    detail = client.get(reverse("crisis_admin:detail", args=[action.pk])).content.decode()
+    assert "data-all-clear" in detail
 
 
 def test_the_banner_goes_when_the_period_is_over(client, booked, monkeypatch, now):
@@ -209,3 +221,35 @@ def test_the_banner_shows_on_the_booking_pages_of_the_hotspot_in_crisis(client, 
     assert MESSAGE in manage.content.decode()
     other = client.get(reverse("bookings:manage", args=[w.booking_b.manage_token]))
     assert MESSAGE not in other.content.decode()
+
+
+def test_the_dry_run_shows_per_place_what_happens(client, booked, freeze):
+    from tests.factories import make_hotspot, make_session
+
+    w = booked
+    from bookings.materialise import materialise_session
+
+    closed = make_session(make_hotspot(w.org, "Lokalcenter Nord"))  # in person only
+    materialise_session(closed, now=freeze)
+    book(slots_of(closed, w.day2)[0], "20123403")
+    client.force_login(w.coordinator)
+    response = client.post(
+        reverse("crisis_admin:new"),
+        form_data(w, scope=[], preview="1"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = response.content.decode()
+    rows = {
+        place: row.split("</tr>")[0]
+        for place, row in (
+            (chunk.split('"', 1)[0], chunk) for chunk in html.split('<tr data-place="')[1:]
+        )
+    }
+    assert set(rows) == {"Hovedbiblioteket", "Borgerservice Syd", "Lokalcenter Nord"}
+    assert 'data-outcome="video">1<' in rows["Hovedbiblioteket"]
+    assert 'data-outcome="cancelled">1<' in rows["Lokalcenter Nord"]
+    assert 'data-outcome="video">0<' in rows["Lokalcenter Nord"]
+    # The texts each outcome gets are shown before anything is sent.
+    assert "Svar TELEFON hvis du hellere vil ringes op" in html
+    assert "Svar TID for at finde en anden tid" in html
+    assert not CrisisAction.objects.exists()

@@ -85,3 +85,19 @@ def test_a_booking_moved_into_the_crisis_becomes_video(to_video, now):
         booking=booking, to_slot_id=slots_of(w.session_a, w.day2)[2].pk, now=now
     )
     assert moved.mode == "video"
+
+
+def test_a_waiting_list_seat_taken_during_the_action_is_remote(to_video, now):
+    from bookings.models import Slot
+
+    w = to_video
+    slot = slots_of(w.session_a, w.day2)[0]
+    occurrence = slot.occurrence
+    Slot.objects.filter(occurrence=occurrence).update(capacity=1)
+    for n, s in enumerate(occurrence.slots.order_by("starts_at")):
+        book(s, f"2050000{n}")
+    services.join_waitlist(occurrence_id=occurrence.pk, phone="30123456", channel="sms", now=now)
+    first = occurrence.slots.order_by("starts_at").first().bookings.get()
+    services.cancel_booking(booking=first, now=now)
+    taken = services.accept_waitlist_offer(phone="30123456", now=now)
+    assert (taken.mode, taken.mode_imposed) == ("video", True)
