@@ -34,7 +34,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import PRODUCTION_BENCH_SETTINGS  # noqa: E402
+from bench._common import (  # noqa: E402
+    PRODUCTION_BENCH_SETTINGS,
+    manage,
+    server_environment,
+)
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = "dh_sms_priority_bench"
@@ -54,35 +58,17 @@ def left() -> float:
 
 
 def environment(settings_dir: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": DATABASE_URL,
-            "CONN_MAX_AGE": "60",
-            "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
-            "PYTHONPATH": os.pathsep.join([settings_dir, str(ROOT)]),
-            "SECRET_KEY": "bench-" + secrets.token_hex(16),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PUBLIC_BASE_URL": BASE,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "SMS_BACKEND": "sms.backends.locmem.SmsBackend",
-            "SMS_SEND_RATE": "12",
-            "SMS_INTERACTIVE_RESERVE": "2",
-            "RATELIMIT_ENABLED": "0",
-            "CACHE_URL": "redis://127.0.0.1:6379/5",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    return env
-
-
-def manage(env: dict, *args, timeout: float) -> None:
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        check=True,
-        timeout=max(timeout, 5),
-        stdout=subprocess.DEVNULL,
+    return server_environment(
+        settings_dir,
+        SETTINGS_MODULE,
+        DATABASE_URL,
+        PUBLIC_BASE_URL=BASE,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        SMS_BACKEND="sms.backends.locmem.SmsBackend",
+        SMS_SEND_RATE="12",
+        SMS_INTERACTIVE_RESERVE="2",
+        RATELIMIT_ENABLED="0",
+        CACHE_URL="redis://127.0.0.1:6379/5",
     )
 
 

@@ -39,7 +39,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._common import PRODUCTION_BENCH_SETTINGS  # noqa: E402
+from bench._common import (  # noqa: E402
+    PRODUCTION_BENCH_SETTINGS,
+    manage,
+    server_environment,
+)
 
 PORT = int(os.environ.get("BENCH_PORT", "8103"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
@@ -61,31 +65,13 @@ def left() -> float:
 
 
 def environment(settings_dir: str, database_url: str) -> dict:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "CONN_MAX_AGE": "60",
-            "DJANGO_SETTINGS_MODULE": SETTINGS_MODULE,
-            "PYTHONPATH": os.pathsep.join([settings_dir, str(ROOT)]),
-            "SECRET_KEY": "bench-" + secrets.token_hex(16),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "PUBLIC_BASE_URL": BASE,
-            "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "SMS_BACKEND": "sms.backends.locmem.SmsBackend",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    return env
-
-
-def manage(env: dict, *args, timeout: float) -> None:
-    subprocess.run(
-        [sys.executable, str(ROOT / "manage.py"), *args],
-        env=env,
-        check=True,
-        timeout=max(timeout, 5),
-        stdout=subprocess.DEVNULL,
+    return server_environment(
+        settings_dir,
+        SETTINGS_MODULE,
+        database_url,
+        PUBLIC_BASE_URL=BASE,
+        TWILIO_AUTH_TOKEN=AUTH_TOKEN,
+        SMS_BACKEND="sms.backends.locmem.SmsBackend",
     )
 
 
