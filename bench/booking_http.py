@@ -177,6 +177,8 @@ for session in sessions:
         spread += [s.pk for s in slots]
 ids = list(Slot.objects.filter(occurrence__session__in=sessions).values_list("pk", flat=True))
 from bench._booking_capture import capture_booking
+from hotspots.page_cache import bump
+bump()  # the page-cache version exists, as on a running site: the capture sees its UPDATE
 capture = capture_booking(spread.pop())
 print(json.dumps({"spread": spread, "hot": hot_slot, "min_id": min(ids), "max_id": max(ids),
                   "session_ids": [s.pk for s in sessions], "capture": capture}))

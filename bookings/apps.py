@@ -16,7 +16,7 @@ class BookingsConfig(AppConfig):
 
         # Seats and times show on the public pages: a booking, cancellation or move, or a
         # crisis switch, makes the next visitor's page fresh (hotspots/page_cache.py).
-        from hotspots.page_cache import bump_on_commit
+        from hotspots.page_cache import bump_now_and_on_commit, bump_on_commit
 
         from . import registry
 
@@ -27,5 +27,9 @@ class BookingsConfig(AppConfig):
         from .models import Occurrence, Slot
 
         for model in (Occurrence, Slot):  # times added one by one (caseworkers' availability)
-            post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"public_pages_{model}")
-            post_delete.connect(bump_on_commit, sender=model, dispatch_uid=f"public_pages_d{model}")
+            post_save.connect(
+                bump_now_and_on_commit, sender=model, dispatch_uid=f"public_pages_{model}"
+            )
+            post_delete.connect(
+                bump_now_and_on_commit, sender=model, dispatch_uid=f"public_pages_d{model}"
+            )

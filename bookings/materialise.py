@@ -26,7 +26,7 @@ from recurrence import serialize
 
 from hotspots import schedule
 from hotspots.models import SessionPage
-from hotspots.page_cache import bump_on_commit
+from hotspots.page_cache import bump_now_and_on_commit
 from hotspots.selectors import closed_dates_by_session
 
 from .errors import BookingError, NotChangeable, OccurrenceCancelled, SlotFull
@@ -170,7 +170,7 @@ def materialise_sessions(sessions, *, now=None, days: int | None = None) -> dict
         _create_occurrences(new_rows, now=now, stats=stats)
         _replan(replan, now=now, stats=stats)
         if any(stats.values()):
-            bump_on_commit()  # new or changed times show on the public pages
+            bump_now_and_on_commit()  # new or changed times show on the public pages
     return dict(stats)
 
 

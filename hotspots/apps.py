@@ -26,7 +26,7 @@ def connect_page_cache_bumps() -> None:
     from wagtail.models import Page, PageViewRestriction, Site
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
-    from .page_cache import bump_on_commit
+    from .page_cache import bump_now_and_on_commit
 
     image_model = get_image_model()
 
@@ -36,9 +36,11 @@ def connect_page_cache_bumps() -> None:
         if sender._meta.app_label == "hotspots" or issubclass(
             sender, (Page, image_model, PageViewRestriction, Site)
         ):
-            bump_on_commit()
+            bump_now_and_on_commit()
 
     post_save.connect(changed, dispatch_uid="public_pages_saved", weak=False)
     post_delete.connect(changed, dispatch_uid="public_pages_deleted", weak=False)
     for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(bump_on_commit, dispatch_uid=f"public_pages_{id(signal)}", weak=False)
+        signal.connect(
+            bump_now_and_on_commit, dispatch_uid=f"public_pages_{id(signal)}", weak=False
+        )

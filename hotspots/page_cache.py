@@ -19,6 +19,7 @@ protected page), previews, anything but GET/HEAD, and any response that sets a c
 
 import hashlib
 import logging
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
@@ -44,27 +45,30 @@ def seconds() -> int:
     return int(getattr(settings, "PAGE_CACHE_SECONDS", 60))
 
 
-def _version() -> int:
+def _version() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = 1
+        version = "0"
         cache.add(VERSION_KEY, version, None)
-    return version
+    return str(version)
 
 
 def bump() -> None:
-    """Pages rendered before now are not served again."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # no version yet, or the cache is down: a fresh start either way
-        cache.set(VERSION_KEY, 2, None)
+    """Pages rendered before now are not served again. A fresh random version is one blind
+    write (no read first, unlike incr), which matters on the booking request."""
+    cache.set(VERSION_KEY, secrets.token_hex(6), None)
+
+
+def bump_now_and_on_commit(*args, **kwargs) -> None:
+    """For the CMS's signals: bump now, and again once the change is visible to others (a page
+    rendered in between, from data not yet committed, is not served after the commit)."""
+    bump()
+    transaction.on_commit(bump)
 
 
 def bump_on_commit(*args, **kwargs) -> None:
-    """For signal receivers and engine handlers: bump now, and again once the change is
-    visible to others (a page rendered in between, from data not yet committed, is not served
-    after the commit)."""
-    bump()
+    """For the booking engine's events: once, when the booking is committed (a booking request
+    is the busiest write of the site; one cache write after its commit is all it pays)."""
     transaction.on_commit(bump)
 
 
@@ -86,7 +90,7 @@ def key_for(request) -> str | None:
         request.get_host(),
         request.get_full_path(),
         translation.get_language() or "",
-        str(_version()),
+        _version(),
         *(part() for part in _key_parts.values()),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]

@@ -5,7 +5,7 @@ from django.db.models import Count, F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
-from hotspots.page_cache import bump_on_commit
+from hotspots.page_cache import bump_now_and_on_commit
 
 from .. import registry
 from ..models import (
@@ -38,7 +38,7 @@ def cancel_occurrence(
     waiting-list offers are withdrawn. Slots and bookings stay (never deleted) for the record.
     Returns the number of bookings cancelled."""
     now = now or timezone.now()
-    bump_on_commit()  # the date disappears from the public pages
+    bump_now_and_on_commit()  # the date disappears from the public pages
     Occurrence.objects.filter(pk=occurrence.pk).update(
         status=OccurrenceStatus.CANCELLED,
         cancelled_reason=reason[:255],
