@@ -76,6 +76,10 @@ run: demo
 	sleep 3; $(RUN_ENV) $(PY) manage.py demo_logins; \
 	wait
 
+# Two processes (pytest-xdist), one per core of the machines we run on; each has its own test
+# database. PYTEST_ARGS="-n 0" runs in one process.
+PYTEST_ARGS ?= -n 2
+
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
