@@ -21,3 +21,19 @@ def home(db):
     from tests.factories import home_page
 
     return home_page()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Django removes a SQLite test database's file but not its WAL and shared-memory files:
+    leave nothing behind (each pytest process, xdist workers included, cleans its own)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        return
+    name = (database.get("TEST") or {}).get("NAME")
+    if name:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
