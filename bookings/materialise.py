@@ -15,10 +15,10 @@ seats are offered. A vanished slot that nobody points at any more is deleted; on
 bookings for the record stays, closed to new ones."""
 
 from collections import defaultdict
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -49,6 +49,7 @@ from .services import (
     target_capacity,
     volunteer_counts,
 )
+from .sql import insert_ignoring_conflicts
 
 REINSTATABLE = (CancellationSource.SCHEDULE, CancellationSource.UNPUBLISHED)
 
@@ -178,7 +179,7 @@ def _create_occurrences(new_rows, *, now, stats) -> None:
     """New dates and all their slots: nothing to diff, so no slots are read."""
     if not new_rows:
         return
-    _insert_ignoring_conflicts(
+    insert_ignoring_conflicts(
         Occurrence,
         [
             "session",
@@ -228,7 +229,7 @@ def _create_occurrences(new_rows, *, now, stats) -> None:
             for start, end in slot_starts(session, starts_at, ends_at)
         )
     if slots:
-        _insert_ignoring_conflicts(
+        insert_ignoring_conflicts(
             Slot, ["occurrence", "starts_at", "ends_at", "capacity", "booked", "held"], slots
         )
         stats["slots_created"] += len(slots)
@@ -328,7 +329,7 @@ def _replan(replan, *, now, stats) -> None:
             planned[occurrence_id] = wanted_starts
 
     if new_slots:
-        _insert_ignoring_conflicts(
+        insert_ignoring_conflicts(
             Slot, ["occurrence", "starts_at", "ends_at", "capacity", "booked", "held"], new_slots
         )
         stats["slots_created"] += len(new_slots)
@@ -462,62 +463,6 @@ def _rehome(orphans, *, planned, now, stats) -> None:
             except NotChangeable:
                 continue
             stats["bookings_cancelled"] += 1
-
-
-def _fast_datetime_adapter():
-    """SQLite stores aware datetimes as naive UTC text; Django's adapter gets there through
-    several generic checks per value, which is a third of a full run. Same result, directly."""
-    if connection.vendor != "sqlite" or connection.timezone_name != "UTC":
-        return None
-    return lambda value: value.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-
-
-def _insert_ignoring_conflicts(model, field_names, rows, *, batch_size=2000) -> None:
-    """INSERT … ON CONFLICT DO NOTHING, in bulk. The ORM's bulk_create spends most of its time
-    compiling SQL per object; a full run writes tens of thousands of rows. On PostgreSQL the rows
-    are COPYed into a temporary table and inserted from there (several times faster than
-    executemany); on SQLite executemany runs in C. Either way a concurrent run that inserted the
-    same (session, date) or (occurrence, start) first is simply skipped."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(f.column) for f in fields)
-    if connection.vendor == "postgresql":
-        scratch = quote(f"materialise_{model._meta.model_name}")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {scratch} ON COMMIT DROP AS "
-                f"SELECT {columns} FROM {table} WITH NO DATA"
-            )
-            with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "
-                "ON CONFLICT DO NOTHING"
-            )
-            cursor.execute(f"DROP TABLE {scratch}")
-        return
-    adapters = []
-    for field in fields:
-        internal = field.get_internal_type()
-        if internal == "DateTimeField":
-            adapters.append(_fast_datetime_adapter() or connection.ops.adapt_datetimefield_value)
-        elif internal == "DateField":
-            adapters.append(connection.ops.adapt_datefield_value)
-        else:
-            adapters.append(None)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}) ON CONFLICT DO NOTHING"
-    prepared = [
-        tuple(adapt(v) if adapt else v for adapt, v in zip(adapters, row, strict=True))
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        for index in range(0, len(prepared), batch_size):
-            cursor.executemany(sql, prepared[index : index + batch_size])
 
 
 def materialise_session(session, *, now=None) -> dict:

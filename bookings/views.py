@@ -12,7 +12,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse
@@ -29,13 +28,12 @@ from config.languages import citizen_language
 from hotspots.models import BookingKind, HelpTopic
 
 from . import registry, selectors, services
+from .confirmation_cookie import remember_token, remembered_tokens
 from .errors import AlreadyBooked, BookingClosed, BookingError, SlotFull
 from .forms import MODE_LABELS, BookingForm, ModeForm, MoveForm, WaitlistForm
 from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
 from .ratelimit import limit_failed_lookups, rate_limited
 
-# How many fresh manage tokens the booking browser keeps in its cookie (confirmation pages).
-REMEMBERED_TOKENS = 5
 SUBMISSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -63,43 +61,6 @@ def topics_for(hotspot):
     return topics if topics.exists() else HelpTopic.objects.all()
 
 
-TOKEN_COOKIE = "dh_booked"
-TOKEN_COOKIE_AGE = 24 * 60 * 60
-
-
-def _remembered_tokens(request) -> dict[str, str]:
-    try:
-        tokens = signing.loads(
-            request.COOKIES.get(TOKEN_COOKIE, ""), salt=TOKEN_COOKIE, max_age=TOKEN_COOKIE_AGE
-        )
-    except signing.BadSignature:  # absent, tampered with, expired, or an older format
-        return {}
-    return tokens if isinstance(tokens, dict) else {}
-
-
-def _remember_token(request, response, booking_pk: int, token: str):
-    """Keep the plain token where only this browser can read it, so the confirmation page can
-    show the manage link without putting the token in a URL query string. A signed, HttpOnly
-    cookie sent only to the confirmation pages: unlike a session row it costs no database
-    write, which matters on the busiest request of the site. Its value (Django's signing:
-    URL-safe base64 and colons) needs no quoting, so no client or proxy can mangle it by
-    stripping quotes, as Python's requests does with a quoted JSON value."""
-    tokens = _remembered_tokens(request)
-    tokens.pop(str(booking_pk), None)
-    tokens[str(booking_pk)] = token
-    tokens = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
-    response.set_cookie(
-        TOKEN_COOKIE,
-        signing.dumps(tokens, salt=TOKEN_COOKIE, compress=True),
-        max_age=TOKEN_COOKIE_AGE,
-        path="/book/done/",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
-
-
 DRAFT_KEY = "booking_draft"
 DRAFT_FIELDS = ("first_name", "phone", "help_topic", "note", "mode")
 
@@ -114,7 +75,7 @@ def _token_for_repeat(request, booking, submission: str) -> str | None:
     """A double click sends the same form twice; the second request gets AlreadyBooked. Find the
     first request's token, from this browser session or from the form's one-off submission id,
     so the second response can show the same confirmation page."""
-    token = _remembered_tokens(request).get(str(booking.pk))
+    token = remembered_tokens(request).get(str(booking.pk))
     if token or not submission:
         return token
     # The first request may still be between its commit and recording its token: wait briefly,
@@ -210,7 +171,7 @@ def book(request, slot_id: int):
                 existing = error.booking
                 token = _token_for_repeat(request, existing, submission) if existing else None
                 if token:
-                    return _remember_token(
+                    return remember_token(
                         request,
                         redirect("bookings:confirmation", booking_id=existing.pk),
                         existing.pk,
@@ -230,7 +191,7 @@ def book(request, slot_id: int):
             else:
                 if DRAFT_KEY in request.session:
                     del request.session[DRAFT_KEY]
-                return _remember_token(
+                return remember_token(
                     request,
                     redirect("bookings:confirmation", booking_id=booking.pk),
                     booking.pk,
@@ -293,7 +254,7 @@ def book(request, slot_id: int):
 
 @require_GET
 def confirmation(request, booking_id: int):
-    token = _remembered_tokens(request).get(str(booking_id))
+    token = remembered_tokens(request).get(str(booking_id))
     booking = selectors.booking_for_token(token) if token else None
     if booking is None or booking.pk != booking_id:
         return render(request, "pages/bookings/confirmation_gone.html", status=404)

@@ -18,7 +18,6 @@ protected page), previews, anything but GET/HEAD, and any response that sets a c
 200, or used a CSRF token. The cache being down only makes pages slower (config/cache.py)."""
 
 import hashlib
-import logging
 import secrets
 from collections.abc import Callable
 
@@ -26,8 +25,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
-
-logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-pages:version"
 # Cookies that do not change what an anonymous visitor is shown (the language is in the key).

@@ -7,13 +7,10 @@ shared through the cache by every worker, leaving `SMS_INTERACTIVE_RESERVE` turn
 replies, which never wait here. With the cache down, sends are not paced (the provider then
 queues or refuses, and refused texts are retried by the outbox): slower, never stuck."""
 
-import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
-
-logger = logging.getLogger(__name__)
 
 KEY = "sms-pace:{second}"
 

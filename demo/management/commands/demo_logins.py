@@ -7,10 +7,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from demo.content import ORGANISATIONS
 from hotspots.models import OrganisationPage
 from volunteers.models import Volunteer
 
-from .seed_demo import CASEWORKER_USERNAME, DEMO_PASSWORD, ORGANISATIONS
+from .seed_demo import CASEWORKER_USERNAME, DEMO_PASSWORD
 
 
 def as_typed(phone: str) -> str:

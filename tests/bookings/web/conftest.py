@@ -77,8 +77,8 @@ def remembered_token(client, booking) -> str:
     """The plain manage token the booking browser keeps (a signed cookie, see bookings.views)."""
     from django.test import RequestFactory
 
-    from bookings.views import TOKEN_COOKIE, _remembered_tokens
+    from bookings.confirmation_cookie import TOKEN_COOKIE, remembered_tokens
 
     request = RequestFactory().get("/")
     request.COOKIES = {TOKEN_COOKIE: client.cookies[TOKEN_COOKIE].value}
-    return _remembered_tokens(request)[str(booking.pk)]
+    return remembered_tokens(request)[str(booking.pk)]

@@ -254,7 +254,7 @@ def test_rate_limited_pages_say_when_to_come_back(client, settings, slot):
 
 
 def test_the_token_cookie_is_httponly_signed_and_only_sent_to_the_confirmation(client, slot):
-    from bookings.views import TOKEN_COOKIE
+    from bookings.confirmation_cookie import TOKEN_COOKIE
 
     response = client.post(book_url(slot), form_data())
     cookie = response.cookies[TOKEN_COOKIE]
@@ -270,7 +270,7 @@ def test_the_confirmation_survives_a_client_that_strips_quotes_from_cookies(clie
     plain signed base64 (no quoting needed), so such a client sees its confirmation too."""
     from django.test import Client
 
-    from bookings.views import TOKEN_COOKIE
+    from bookings.confirmation_cookie import TOKEN_COOKIE
 
     response = client.post(book_url(slot), form_data())
     header = response.cookies[TOKEN_COOKIE].OutputString()

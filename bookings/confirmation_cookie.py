@@ -1,0 +1,46 @@
+"""The booking browser's memory of its fresh bookings: the plain manage tokens of the last few,
+in a signed cookie sent only to the confirmation pages, so a confirmation can show the manage
+link without the token ever being in a URL."""
+
+from django.conf import settings
+from django.core import signing
+
+# How many fresh manage tokens the booking browser keeps in its cookie.
+REMEMBERED_TOKENS = 5
+
+
+TOKEN_COOKIE = "dh_booked"
+TOKEN_COOKIE_AGE = 24 * 60 * 60
+
+
+def remembered_tokens(request) -> dict[str, str]:
+    try:
+        tokens = signing.loads(
+            request.COOKIES.get(TOKEN_COOKIE, ""), salt=TOKEN_COOKIE, max_age=TOKEN_COOKIE_AGE
+        )
+    except signing.BadSignature:  # absent, tampered with, expired, or an older format
+        return {}
+    return tokens if isinstance(tokens, dict) else {}
+
+
+def remember_token(request, response, booking_pk: int, token: str):
+    """Keep the plain token where only this browser can read it, so the confirmation page can
+    show the manage link without putting the token in a URL query string. A signed, HttpOnly
+    cookie sent only to the confirmation pages: unlike a session row it costs no database
+    write, which matters on the busiest request of the site. Its value (Django's signing:
+    URL-safe base64 and colons) needs no quoting, so no client or proxy can mangle it by
+    stripping quotes, as Python's requests does with a quoted JSON value."""
+    tokens = remembered_tokens(request)
+    tokens.pop(str(booking_pk), None)
+    tokens[str(booking_pk)] = token
+    tokens = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
+    response.set_cookie(
+        TOKEN_COOKIE,
+        signing.dumps(tokens, salt=TOKEN_COOKIE, compress=True),
+        max_age=TOKEN_COOKIE_AGE,
+        path="/book/done/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
