@@ -136,7 +136,7 @@ class FailSoftCache(BaseCache):
 
 
 def create_database_cache_tables(using="default", **kwargs) -> None:
-    """post_migrate: create the table of every database cache, wrapped or not, so `migrate`
+    """pre_migrate and post_migrate: create the table of every database cache, wrapped or not, so `migrate`
     alone gives a working site (Django's createcachetable does not see a wrapped backend)."""
     from django.conf import settings
     from django.core.cache import caches

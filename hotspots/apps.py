@@ -7,13 +7,15 @@ class HotspotsConfig(AppConfig):
     verbose_name = _("Hotspots")
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_migrate
 
         from config.cache import create_database_cache_tables
 
         from . import signals  # noqa: F401
 
-        # Once per migrate, by the app at the bottom of the house.
+        # Once per migrate, by the app at the bottom of the house. Before the migrations too:
+        # Wagtail's data migrations save pages, which touches the page cache.
+        pre_migrate.connect(create_database_cache_tables, sender=self)
         post_migrate.connect(create_database_cache_tables, sender=self)
         connect_page_cache_bumps()
 
