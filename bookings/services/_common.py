@@ -4,7 +4,7 @@ allows, seat counting and the event record."""
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,12 +146,13 @@ def _existing_booking(phone: str, occurrence_id, *, exclude_pk=None) -> Booking 
     return None if pk is None else Booking.objects.select_related("slot").get(pk=pk)
 
 
-def _take_seat(slot_id, *, meeting=False) -> bool:
-    if meeting:
+def _take_seat(slot_id, *, caseworker_id=None) -> bool:
+    if caseworker_id is not None:
         # A caseworker meeting slot: the database refuses it (exclusion constraint / trigger,
         # migration 0003_meetings) when the caseworker already has an overlapping booked
         # meeting. For the citizen that time is simply taken. The savepoint keeps the outer
         # transaction usable on PostgreSQL.
+        _serialise_caseworker(caseworker_id)
         try:
             with transaction.atomic():
                 return _take_seat(slot_id)
@@ -162,6 +163,24 @@ def _take_seat(slot_id, *, meeting=False) -> bool:
             booked=F("booked") + 1
         )
     )
+
+
+# The first key of PostgreSQL's two-key advisory locks: "one caseworker's calendar".
+CASEWORKER_LOCK_SPACE = 0x6D656574
+
+
+def _serialise_caseworker(caseworker_id: int) -> None:
+    """Bookings of one caseworker's overlapping slots take turns until the transaction ends.
+
+    Without this, two citizens booking overlapping times (9.00-9.45 and 9.30-10.00) each lock
+    their own slot row and then wait in the exclusion constraint for the other's row: PostgreSQL
+    breaks the deadlock by failing one of them with an error instead of "that time is taken".
+    SQLite writes one transaction at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", [CASEWORKER_LOCK_SPACE, caseworker_id]
+            )
 
 
 def _release_seat(slot_id) -> None:

@@ -112,7 +112,7 @@ def book_slot(
         reference = tokens.new_reference()
         try:
             with transaction.atomic():
-                if not _take_seat(slot.pk, meeting=slot.caseworker_id is not None):
+                if not _take_seat(slot.pk, caseworker_id=slot.caseworker_id):
                     raise SlotFull()
                 if not _occurrence_still_scheduled(slot.occurrence_id):
                     raise OccurrenceCancelled()
@@ -267,7 +267,7 @@ def move_booking(
     previous_mode = booking.mode
     try:
         with transaction.atomic():
-            if not _take_seat(target.pk, meeting=target.caseworker_id is not None):
+            if not _take_seat(target.pk, caseworker_id=target.caseworker_id):
                 raise SlotFull()
             if not _occurrence_still_scheduled(target.occurrence_id):
                 raise OccurrenceCancelled()
