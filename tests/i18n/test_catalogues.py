@@ -12,11 +12,15 @@ new entries in each catalogue, and `compilemessages`; this test names what is st
 
 import gettext
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from django.utils.translation.template import templatize
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale"
+ROOT = Path(__file__).resolve().parents[2]
+LOCALE = ROOT / "locale"
 LANGUAGES = ("ar", "fa", "uk", "pl", "tr", "so")
 
 # Source files (or folders, ending in "/") whose messages a citizen sees: the directory, hotspot,
@@ -89,16 +93,17 @@ def _unquote(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), text)
 
 
-def parse_po(path: Path) -> list[dict]:
-    """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr (a list), refs, flags.
-    Obsolete (#~) entries are left out; the header is the entry whose msgid is ""."""
+def parse_po(source: Path | str) -> list[dict]:
+    """The entries of a .po file (a path) or text: msgctxt, msgid, msgid_plural, msgstr (a
+    list), refs, flags. Obsolete (#~) entries are left out; the header's msgid is ""."""
+    text = source.read_text(encoding="utf-8") if isinstance(source, Path) else source
     entries, entry, key = [], None, None
 
     def finish():
         if entry is not None and "msgid" in entry:
             entries.append(entry)
 
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in text.splitlines():
         line = raw.strip()
         if not line:
             finish()
@@ -172,6 +177,55 @@ def placeholders(text: str) -> list[str]:
     return sorted(_PLACEHOLDER.findall(text.replace("%%", "")))
 
 
+def citizen_source_files() -> list[Path]:
+    files = []
+    for source in CITIZEN_SOURCES:
+        path = ROOT / source
+        found = sorted(path.rglob("*")) if source.endswith("/") else [path]
+        files += [
+            f
+            for f in found
+            if f.is_file()
+            and f.suffix in (".py", ".html", ".txt")
+            and is_citizen_source(f.relative_to(ROOT).as_posix())
+        ]
+    return files
+
+
+def extract_from_sources(work: Path) -> set[tuple]:
+    """The (msgctxt, msgid) of every message in the citizen sources, read from the code itself
+    as `makemessages` does (templates templatized, then xgettext), so a string added to a
+    citizen page fails the test even before anyone has run `make messages`."""
+    inputs = []
+    for index, path in enumerate(citizen_source_files()):
+        if path.suffix == ".py":
+            inputs.append(str(path))
+        else:
+            work_file = work / f"{index}.py"
+            work_file.write_text(templatize(path.read_text(encoding="utf-8")), encoding="utf-8")
+            inputs.append(str(work_file))
+    result = subprocess.run(
+        [
+            "xgettext",
+            "--language=Python",
+            "--from-code=UTF-8",
+            "--keyword=gettext_noop",
+            "--keyword=gettext_lazy",
+            "--keyword=ngettext_lazy:1,2",
+            "--keyword=pgettext:1c,2",
+            "--keyword=npgettext:1c,2,3",
+            "--keyword=pgettext_lazy:1c,2",
+            "--keyword=npgettext_lazy:1c,2,3",
+            "--output=-",
+            *inputs,
+        ],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    return {(e.get("msgctxt"), e["msgid"]) for e in parse_po(result.stdout) if e["msgid"]}
+
+
 PLURAL_FORMS = {"ar": 6, "fa": 2, "uk": 3, "pl": 3, "tr": 2, "so": 2}
 
 
@@ -189,8 +243,31 @@ def test_the_citizen_facing_set_is_found():
         "Step-free access",
     ):
         assert expected in msgids, expected
+    # A label renamed in a model would otherwise drop out of the rule unnoticed.
+    assert set(CITIZEN_CHOICE_LABELS) <= msgids, set(CITIZEN_CHOICE_LABELS) - msgids
     for staff_only in ("Did not come", "Book for a citizen"):
         assert staff_only not in msgids, staff_only
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="GNU gettext is not installed")
+def test_every_message_in_the_citizen_sources_is_in_every_catalogue(tmp_path):
+    """The catalogues' source references decide the rest of these tests; this one reads the
+    sources, so a new string on a citizen page fails here until `make messages` has been run
+    and the string translated."""
+    in_code = extract_from_sources(tmp_path)
+    assert len(in_code) > 250
+    missing = {}
+    for language in LANGUAGES:
+        translated = {
+            (e.get("msgctxt"), e["msgid"])
+            for e in catalogue(language)
+            if e["msgid"] and "fuzzy" not in e["flags"] and all(e["msgstr"])
+        }
+        if absent := sorted(m for _, m in in_code - translated):
+            missing[language] = absent
+    assert not missing, "Run `make messages` and translate:\n" + "\n".join(
+        f"{language}: {msgids}" for language, msgids in missing.items()
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
