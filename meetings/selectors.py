@@ -67,6 +67,18 @@ def bookable_meeting_days(*, service, now=None, days: int = 14):
     return sorted(grouped.items())
 
 
+def meeting_places(days) -> list:
+    """Where in-person meetings of these free times take place, each place once: the citizen
+    sees where they would go before they choose a time."""
+    places = {}
+    for _day, slots in days:
+        for slot in slots:
+            meeting_time = getattr(slot.occurrence, "meeting_time", None)
+            if meeting_time is not None and meeting_time.location is not None:
+                places.setdefault(meeting_time.location.pk, meeting_time.location)
+    return list(places.values())
+
+
 def meeting_bookings() -> QuerySet:
     """Every booking that is a caseworker meeting. Crisis mode and statistics can filter this
     further (e.g. by organisation with `for_organisation`)."""
