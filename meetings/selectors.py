@@ -123,6 +123,29 @@ def meetings_for_day(*, organisations, day, caseworker=None) -> QuerySet:
     return queryset.order_by("slot__starts_at")
 
 
+def upcoming_meetings(*, organisations, after, days: int = 14, caseworker=None) -> list:
+    """The days after `after` that have meetings, with their meetings: the week view under
+    the day, so a caseworker sees what is coming and not only an empty today."""
+    grouped = defaultdict(list)
+    queryset = (
+        meeting_bookings()
+        .filter(
+            slot__occurrence__date__gt=after,
+            slot__occurrence__date__lte=after + timedelta(days=days),
+            slot__occurrence__meeting_service__in=MeetingServicePage.objects.filter(
+                pages_q(organisations)
+            ),
+        )
+        .exclude(status=BookingStatus.CANCELLED)
+        .order_by("slot__starts_at")
+    )
+    if caseworker is not None:
+        queryset = queryset.filter(slot__occurrence__caseworker=caseworker)
+    for booking in queryset:
+        grouped[booking.slot.occurrence.date].append(booking)
+    return sorted(grouped.items())
+
+
 def room_for_token(token: str) -> VideoRoom | None:
     if not token or not isinstance(token, str) or len(token) > 64:
         return None
