@@ -165,6 +165,7 @@ def test_staff_cancel_asks_first_and_takes_a_reason_the_sms_does_not_show(tenant
 
     page = client.get(url).content.decode()
     assert "Cancel the booking" in page and "Anna" in page and a.reference in page
+    assert "Dokk1" in page  # where, not only the session's name
     assert "The place is closed that day" in page and "No, go back" in page
     assert Booking.objects.get(pk=a.pk).status == "confirmed"
 
