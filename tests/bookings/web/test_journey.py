@@ -26,7 +26,7 @@ def test_hotspot_and_session_pages_link_to_free_times(client, hotspot, session, 
         html = client.get(page.url).content.decode()
         assert "Book a time" in html
         assert book_url(slot) in html
-        assert "2 seats free" in html
+        assert "2 free" in html
 
 
 def test_drop_in_sessions_say_just_come(client, hotspot):
