@@ -104,7 +104,12 @@ def test_book_and_cancel_on_a_phone(live_server, browser, cafe, javascript):
     if axe:
         check_axe(page, "manage")
     snap(page, f"4-manage-{suffix}")
-    page.get_by_role("button", name="Cancel my booking").click()
+    page.get_by_role("link", name="Cancel my booking").click()
+    page.wait_for_url("**/cancel/")
+    assert page.get_by_role("heading", name="Do you want to cancel").is_visible()
+    if axe:
+        check_axe(page, "cancel question")
+    page.get_by_role("button", name="Yes, cancel it").click()
 
     page.wait_for_url("**/b/*/")
     assert page.get_by_text("Your booking is cancelled").is_visible()
