@@ -128,6 +128,8 @@ class BookingForm(_StyledForm):
         self.fields["help_topic"].queryset = (
             topics if topics is not None else HelpTopic.objects.all()
         )
+        # In the visitor's language ("Net banking" on an English page, not "Netbank").
+        self.fields["help_topic"].label_from_instance = lambda topic: topic.display_name
         self.modes = list(modes)
         if len(self.modes) > 1:
             self.fields["mode"].choices = mode_choices(self.modes)
@@ -158,25 +160,32 @@ class MoveForm(forms.Form):
         label=_("Choose a new time"),
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Please choose a new time.")},
+        error_messages={
+            "required": _("Please choose a new time."),
+            "invalid_choice": _("That time is no longer free. Please choose another time."),
+        },
     )
 
     def __init__(self, *args, slots=(), **kwargs):
-        from django.utils import formats, timezone
+        from django.utils.translation import pgettext
 
-        from hotspots.schedule import format_clock
+        from hotspots.templatetags.digihjaelp import clock, day
 
         super().__init__(*args, **kwargs)
         choices = []
         for slot in slots:
-            start = timezone.localtime(slot.starts_at)
-            label = f"{formats.date_format(start, 'l j. F')} {format_clock(start.time())}"
-            choices.append((slot.pk, label))
+            # "Tirsdag 1. december kl. 10.00", the time never broken from its "kl.".
+            label = f"{day(slot.starts_at)} {pgettext('clock', 'at')}\u00a0{clock(slot.starts_at)}"
+            choices.append((slot.pk, label[:1].upper() + label[1:]))
         self.fields["slot"].choices = choices
 
 
 class ModeForm(forms.Form):
-    mode = forms.ChoiceField(label=_("How do you want to meet?"), widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("How do you want to meet?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose how you want to meet.")},
+    )
 
     def __init__(self, *args, modes=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -180,7 +180,7 @@ def book(request, slot_id: int):
                 return render(
                     request,
                     "pages/bookings/already_booked.html",
-                    {"booking": existing, "session": session, "hotspot": session.hotspot},
+                    {"session": session, "hotspot": session.hotspot},
                 )
             except SlotFull as error:
                 problem, full = error.message, True
@@ -203,9 +203,13 @@ def book(request, slot_id: int):
         submission = submission or secrets.token_urlsafe(16)
     else:
         hotspot = session.hotspot
-        form = BookingForm(
-            initial=request.session.get(DRAFT_KEY), topics=topics_for(hotspot), modes=modes
-        )
+        topics = topics_for(hotspot)
+        initial = dict(request.session.get(DRAFT_KEY) or {})
+        chosen = topics.filter(slug=request.GET.get("topic", "")[:50]).first()
+        if chosen is not None and not initial.get("help_topic"):
+            # The topic chosen in the directory, so they need not choose it again.
+            initial["help_topic"] = chosen.pk
+        form = BookingForm(initial=initial or None, topics=topics, modes=modes)
         submission = secrets.token_urlsafe(16)
     if closed:
         # Other times only where some way of meeting is open (not the rest of a closed day).
@@ -236,6 +240,8 @@ def book(request, slot_id: int):
         "form": form,
         "submission": submission,
         "problem": problem,
+        # What went wrong with what they sent: the error summary (a notice on a GET is not).
+        "form_problem": problem if request.method == "POST" else "",
         "full": full,
         "other_times": others[:8] if problem else [],
         "retention_days": settings.PERSONAL_DATA_RETENTION_DAYS,
@@ -355,17 +361,25 @@ def manage(request, token: str):
         # A caseworker meeting: same link, its own page (mode switch with the meeting's
         # cut-off, join link, where or how to meet), registered by the meetings app.
         return source_view(request, token, booking)
+    return _render_manage(request, booking, token)
+
+
+def _render_manage(request, booking, token: str, *, move_form=None, mode_form=None):
+    """The manage page; with a bound form that did not validate, its errors are shown the
+    same way as on every other form (summary, field message, "Error:" title)."""
     now = timezone.now()
     context = _booking_context(booking, token, now=now)
     session = context["session"]
     changeable = booking.status == BookingStatus.CONFIRMED and context["is_future"]
     context["changeable"] = changeable
     if changeable:
-        context["move_form"] = MoveForm(
+        context["move_form"] = move_form or MoveForm(
             slots=_other_times(session, now=now, exclude_pk=booking.slot_id, limit=12)
         )
         modes = services.modes_for_slot(booking.slot)
-        if len(modes) > 1 or (modes and modes[0] != booking.mode):
+        if mode_form is not None:
+            context["mode_form"] = mode_form
+        elif len(modes) > 1 or (modes and modes[0] != booking.mode):
             context["mode_form"] = ModeForm(modes=[m for m in modes if m != booking.mode])
     return render(request, "pages/bookings/manage.html", context)
 
@@ -384,9 +398,32 @@ def _change(request, token: str, action) -> HttpResponse:
     return redirect("bookings:manage", token=token)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @limit_failed_lookups
 def cancel(request, token: str):
+    """GET asks first ("Do you want to cancel Tuesday 1 December at 10.00?", with a way back);
+    only the POST from that page cancels."""
+    if request.method == "GET":
+        booking, not_found = _booking_or_kind_404(request, token)
+        if not_found:
+            return not_found
+        if booking.status != BookingStatus.CONFIRMED or booking.slot.starts_at <= timezone.now():
+            return redirect("bookings:manage", token=token)
+        occurrence = booking.slot.occurrence
+        source = occurrence.source
+        _show_crisis_banner_for(request, source)
+        if occurrence.session_id:
+            what = f"{occurrence.session.title}, {occurrence.session.hotspot.title}"
+        else:
+            what = getattr(source, "title", "")
+        context = {
+            "slot": booking.slot,
+            "what": what,
+            "token": token,
+            "manage_url": reverse("bookings:manage", kwargs={"token": token}),
+        }
+        return render(request, "pages/bookings/cancel_confirm.html", context)
+
     def do_cancel(booking):
         services.cancel_booking(booking=booking, actor="citizen")
         return _("Your booking is cancelled. Thank you for telling us, so someone else can come.")
@@ -397,14 +434,24 @@ def cancel(request, token: str):
 @require_POST
 @limit_failed_lookups
 def move(request, token: str):
-    def do_move(booking):
-        session = booking.slot.occurrence.session
-        form = MoveForm(
+    booking, not_found = _booking_or_kind_404(request, token)
+    if not_found:
+        return not_found
+    session = booking.slot.occurrence.session
+    form = MoveForm(
+        request.POST,
+        slots=_other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=50),
+    )
+    if not form.is_valid():
+        # Drawn again with the same twelve choices as the page showed, and the error.
+        shown = MoveForm(
             request.POST,
-            slots=_other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=50),
+            slots=_other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=12),
         )
-        if not form.is_valid():
-            raise BookingError(_("Please choose one of the free times."))
+        shown.is_valid()
+        return _render_manage(request, booking, token, move_form=shown)
+
+    def do_move(booking):
         services.move_booking(booking=booking, to_slot_id=form.cleaned_data["slot"])
         return _("Your booking is moved to the new time. We have sent you an SMS.")
 
@@ -414,8 +461,17 @@ def move(request, token: str):
 @require_POST
 @limit_failed_lookups
 def switch_mode(request, token: str):
+    booking, not_found = _booking_or_kind_404(request, token)
+    if not_found:
+        return not_found
+    form = ModeForm(request.POST, modes=services.modes_for_slot(booking.slot))
+    if not form.is_valid() and booking.slot.occurrence.session_id:
+        offered = [m for m in services.modes_for_slot(booking.slot) if m != booking.mode]
+        shown = ModeForm(request.POST, modes=offered)
+        shown.is_valid()
+        return _render_manage(request, booking, token, mode_form=shown)
+
     def do_switch(booking):
-        form = ModeForm(request.POST, modes=services.modes_for_slot(booking.slot))
         if not form.is_valid():
             raise BookingError(_("Please choose how you want to meet."))
         services.switch_mode(booking=booking, mode=form.cleaned_data["mode"])

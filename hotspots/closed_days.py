@@ -1,5 +1,5 @@
 """Which dates a session is not offered: Danish public holidays, Christmas Eve and New Year's Eve
-(unless the session's editor opened the day), and the editors' closures of a hotspot or a session.
+and Grundlovsdag (unless the session's editor opened the day), and the editors' closures of a hotspot or a session.
 
 Pure functions over dates, so the planner can ask them for any number of sessions without
 queries; the callers load the closures and opened days."""
@@ -17,7 +17,8 @@ def _danish_holidays(year: int) -> frozenset[date]:
     days = set(holidays.country_holidays("DK", years=year))
     # Christmas Eve and New Year's Eve are not public holidays by law (the package lists them
     # only as optional), but in practice libraries and IT cafés are closed on them.
-    days |= {date(year, 12, 24), date(year, 12, 31)}
+    # Grundlovsdag (5 June) is not a public holiday either, but most municipal services close.
+    days |= {date(year, 6, 5), date(year, 12, 24), date(year, 12, 31)}
     return frozenset(days)
 
 

@@ -1,6 +1,8 @@
 """The directory page's context: the filter form read from the query string, and the search.
 Bad input never fails the page: the choices that were not understood are named and left out."""
 
+from urllib.parse import urlencode
+
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -25,12 +27,26 @@ def directory_context(request, *, home) -> dict:
     result = selectors.search_directory(
         root=home, filters=filters, page_number=request.GET.get("page")
     )
-    notices = [result.message] if result.message else []
+    # A search that was not understood is an error (summary, linked to the field, "Error:" in
+    # the title); a postcode known only roughly is a notice next to the results.
+    search_errors, notices = [], []
+    if result.message and result.place is None and filters.query:
+        search_errors.append(("#id_q", result.message))
+    elif result.message:
+        notices.append(result.message)
     if ignored:
-        notices.append(
-            _("Some of the choices in the search were not understood and were left out: %s.")
-            % ", ".join(str(form.fields[name].label) for name in ignored if name in form.fields)
-        )
+        names = [name for name in ignored if name in form.fields]
+        if names:
+            search_errors.append(
+                (
+                    "#" + form[names[0]].auto_id,
+                    _(
+                        "Some of the choices in the search were not understood and were left "
+                        "out: %s."
+                    )
+                    % ", ".join(str(form.fields[name].label) for name in names),
+                )
+            )
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return {
@@ -38,6 +54,14 @@ def directory_context(request, *, home) -> dict:
         "result": result,
         "hotspots": result.page.object_list,
         "notices": notices,
+        "search_errors": search_errors,
+        "query_error": search_errors[0][1]
+        if search_errors and search_errors[0][0] == "#id_q"
+        else "",
+        "more_filters_active": filters.weekday is not None
+        or bool(filters.language or filters.accessibility or filters.open_now),
+        # The chosen topic travels on to the place's page and its booking form.
+        "topic_query": urlencode({"topic": filters.topic}) if filters.topic else "",
         "filters_active": any(
             [filters.query, filters.topic, filters.language, filters.accessibility]
         )

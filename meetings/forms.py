@@ -30,7 +30,11 @@ class MeetingBookingForm(_StyledForm):
 
 
 class MeetingModeForm(forms.Form):
-    mode = forms.ChoiceField(label=_("How do you want to meet?"), widget=forms.RadioSelect)
+    mode = forms.ChoiceField(
+        label=_("How do you want to meet?"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Please choose how you want to meet.")},
+    )
 
     def __init__(self, *args, modes=(), **kwargs):
         super().__init__(*args, **kwargs)

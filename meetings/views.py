@@ -137,7 +137,7 @@ def done(request, booking_id: int):
     return render(request, "pages/meetings/done.html", _context(booking, token))
 
 
-def manage(request, token: str, booking):
+def manage(request, token: str, booking, *, mode_form=None):
     """The manage page for a meeting; bookings.views.manage hands meetings over to this."""
     now = timezone.now()
     context = _context(booking, token, now=now)
@@ -153,7 +153,7 @@ def manage(request, token: str, booking):
         cutoff = booking.slot.starts_at - timedelta(minutes=service.mode_change_cutoff_minutes)
         context["mode_cutoff"] = cutoff
         if now <= cutoff:
-            context["mode_form"] = MeetingModeForm(modes=modes)
+            context["mode_form"] = mode_form or MeetingModeForm(modes=modes)
     return render(request, "pages/meetings/manage.html", context)
 
 
@@ -166,7 +166,11 @@ def switch_mode(request, token: str):
     service = booking.slot.occurrence.meeting_service
     form = MeetingModeForm(request.POST, modes=service.modes_for(booking.slot.occurrence))
     if not form.is_valid():
-        messages.error(request, _("Please choose how you want to meet."))
+        # The same page again, with the error summary and the field's message.
+        offered = [m for m in service.modes_for(booking.slot.occurrence) if m != booking.mode]
+        shown = MeetingModeForm(request.POST, modes=offered)
+        shown.is_valid()
+        return manage(request, token, booking, mode_form=shown)
     else:
         try:
             services.switch_meeting_mode(booking=booking, mode=form.cleaned_data["mode"])

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from bookings.models import (
     Actor,
@@ -46,7 +46,10 @@ class Rate:
 
     @property
     def percent(self) -> str:
-        return "–" if self.rate is None else f"{100 * self.rate:.1f} %"
+        """ "50,0 %" in Danish, "50.0 %" in English; the space does not break."""
+        if self.rate is None:
+            return "–"
+        return f"{formats.number_format(100 * self.rate, 1, use_l10n=True)}\u00a0%"
 
 
 @dataclass

@@ -4,8 +4,10 @@ about bookings: hotspot_page.html and session_page.html only call `{% booking_ti
 The query count is constant: one query for the free slots of all the page's sessions and one for
 the full occurrences (waiting list), whatever the number of sessions or days."""
 
+import re
 from collections import OrderedDict
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django import template
 from django.db.models import F, Sum
@@ -85,4 +87,11 @@ def booking_times(context, page, max_days: int = 5):
         "has_booked_sessions": bool(booked_ids),
         "show_session_title": len(booked_ids) > 1,
         "request": context.get("request"),
+        "topic_query": _topic_query(context.get("request")),
     }
+
+
+def _topic_query(request) -> str:
+    """The help topic chosen in the directory (?topic=mitid) travels on to the booking form."""
+    topic = request.GET.get("topic", "") if request is not None else ""
+    return urlencode({"topic": topic}) if re.fullmatch(r"[-a-z0-9_]{1,50}", topic) else ""

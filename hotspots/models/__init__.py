@@ -19,6 +19,7 @@ from .hotspot import (
     Weekday,
     free_sms_code,
 )
+from .info import InfoKind, InfoPage
 from .organisation import (
     OrganisationKind,
     OrganisationPage,
@@ -45,6 +46,8 @@ __all__ = [
     "HotspotClosure",
     "HotspotKind",
     "HotspotPage",
+    "InfoKind",
+    "InfoPage",
     "KnownAncestorsMixin",
     "Language",
     "MobileStop",

@@ -21,7 +21,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["hotspots.OrganisationPage"]
+    subpage_types = ["hotspots.OrganisationPage", "hotspots.InfoPage"]
     max_count = 1
     template = "pages/hotspots/home_page.html"
 

@@ -1,9 +1,10 @@
 import json
 
 from django import template
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, pgettext
 
 from hotspots.schedule import format_clock
 
@@ -19,12 +20,60 @@ def jsonld(value) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
 
 
+def _danish() -> bool:
+    return (get_language() or "da").startswith("da")
+
+
+def _time_of(value):
+    if hasattr(value, "tzinfo") and hasattr(value, "date"):
+        return timezone.localtime(value).time()
+    return value
+
+
 @register.filter
 def clock(value) -> str:
-    """10 / 10.30 in Danish, 10:00 / 10:30 in English, for a time or an aware datetime."""
-    if hasattr(value, "tzinfo") and hasattr(value, "date"):
-        value = timezone.localtime(value).time()
+    """14.00 / 14.30 in Danish, 14:00 / 14:30 in English, for a time or an aware datetime: on
+    the web a time always has its minutes, as on borger.dk (SMS keep the short form)."""
+    value = _time_of(value)
+    if value in (None, ""):
+        return ""
+    if _danish():
+        return f"{value.hour}.{value.minute:02d}"
     return format_clock(value)
+
+
+@register.filter
+def at_clock(value) -> str:
+    """ "kl. 14.00" / "at 14:00", never broken across two lines."""
+    if value in (None, ""):
+        return ""
+    return format_html(
+        '<span class="nowrap">{}\u00a0{}</span>', pgettext("clock", "at"), clock(value)
+    )
+
+
+@register.simple_tag
+def time_range(start, end) -> str:
+    """ "kl. 14.00–14.30" / "at 14:00–14:30", never broken across two lines."""
+    return format_html(
+        '<span class="nowrap">{}\u00a0{}\u2013{}</span>',
+        pgettext("clock", "at"),
+        clock(start),
+        clock(end),
+    )
+
+
+@register.filter
+def day(value, with_year: bool = False) -> str:
+    """ "tirsdag 1. december" in Danish, "Tuesday 1 December" in English (a date or datetime)."""
+    if value in (None, ""):
+        return ""
+    if hasattr(value, "tzinfo") and hasattr(value, "date") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    fmt = "l j. F" if _danish() else "l j F"
+    if with_year:
+        fmt += " Y"
+    return dateformat.format(value, fmt)
 
 
 @register.simple_tag
@@ -89,3 +138,32 @@ def notice_for(notices, path):
         if any(path.startswith(p) for p in notice.get("paths", ())):
             return notice
     return None
+
+
+@register.simple_tag
+def error_links(*forms, problem="", extra=()) -> list[tuple[str, str]]:
+    """(anchor, message) for every error of the forms, in field order, then `problem` (a
+    message that belongs to no field): the lines of the error summary. A field's anchor is its
+    input, or the first choice of a radio group."""
+    items = []
+    for form in forms:
+        if not form or not getattr(form, "errors", None):
+            continue
+        for field in form:
+            anchor = field.auto_id
+            if getattr(field.field.widget, "input_type", "") in ("radio", "checkbox"):
+                anchor = f"{anchor}_0"
+            items.extend((f"#{anchor}", str(message)) for message in field.errors)
+        items.extend(("", str(message)) for message in form.non_field_errors())
+    items.extend((anchor, str(message)) for anchor, message in extra or ())
+    if problem:
+        items.append(("", str(problem)))
+    return items
+
+
+@register.simple_tag
+def footer_links() -> list[dict]:
+    """The live information pages (about, privacy, accessibility, sitemap, open data)."""
+    from hotspots.info_pages import footer_pages
+
+    return footer_pages()

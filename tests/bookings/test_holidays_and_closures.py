@@ -200,3 +200,18 @@ def test_editors_find_closures_and_opened_holidays_in_the_page_editor(admin_clie
     assert "Lukninger" in hotspot_form
     assert "Lukninger" in session_form
     assert "Åben på disse helligdage" in session_form
+
+
+def test_grundlovsdag_is_closed_unless_the_editor_opens_it(hotspot):
+    """5 June (Grundlovsdag) is no public holiday by law, but municipal services close."""
+    may = datetime(2027, 5, 20, 10, 0, tzinfo=UTC)
+    closed = make_session(hotspot, rule=EVERY_DAY)
+    materialise_session(closed, now=may)
+    assert date(2027, 6, 5) not in offered(closed)
+    assert {date(2027, 6, 4), date(2027, 6, 6)} <= offered(closed)
+
+    opened = make_session(hotspot, rule=EVERY_DAY)
+    opened.opened_holidays.add(OpenedHoliday(date=date(2027, 6, 5)))
+    opened.save_revision().publish()
+    materialise_session(opened, now=may)
+    assert date(2027, 6, 5) in offered(opened)

@@ -80,7 +80,18 @@ def test_book_and_cancel_on_a_phone(live_server, browser, cafe, javascript):
     page.get_by_label("What do you need help with?").select_option(label="MitID")
     page.get_by_label("Video call").check()
     page.get_by_role("button", name="Book").click()
-    assert page.get_by_text("We could not read that mobile number").is_visible()
+    # The summary links to the field; the field says the same next to it.
+    assert (
+        page.locator("#error-summary")
+        .get_by_text("We could not read that mobile number")
+        .is_visible()
+    )
+    assert (
+        page.locator("#id_phone-error")
+        .get_by_text("We could not read that mobile number")
+        .is_visible()
+    )
+    assert page.title().startswith("Error: ")
     assert page.get_by_label("First name or nickname").input_value() == "Bodil"
     if axe:
         check_axe(page, "form with errors")
@@ -104,7 +115,12 @@ def test_book_and_cancel_on_a_phone(live_server, browser, cafe, javascript):
     if axe:
         check_axe(page, "manage")
     snap(page, f"4-manage-{suffix}")
-    page.get_by_role("button", name="Cancel my booking").click()
+    page.get_by_role("link", name="Cancel my booking").click()
+    page.wait_for_url("**/cancel/")
+    assert page.get_by_role("heading", name="Do you want to cancel").is_visible()
+    if axe:
+        check_axe(page, "cancel question")
+    page.get_by_role("button", name="Yes, cancel it").click()
 
     page.wait_for_url("**/b/*/")
     assert page.get_by_text("Your booking is cancelled").is_visible()

@@ -86,11 +86,11 @@ def test_a_booking_shows_in_the_free_seats_on_the_next_request(client, place):
     slot = first_free_slot(session)
     link = f'href="/book/{slot.pk}/"'
     page = html(client, session.url)
-    assert link in page and "2 ledige pladser" in page.split(link)[1][:300]
+    assert link in page and "2 ledige<" in page.split(link)[1][:300]
     with TestCase.captureOnCommitCallbacks(execute=True):
         services.book_slot(slot_id=slot.pk, first_name="Bodil", phone="20123456", channel="web")
     page = html(client, session.url)
-    assert "1 ledig plads" in page.split(link)[1][:300]
+    assert "1 ledig<" in page.split(link)[1][:300]
 
 
 @pytest.mark.django_db

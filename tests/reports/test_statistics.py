@@ -19,6 +19,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from bookings.models import Booking
 from reports.selectors import statistics
@@ -107,7 +108,10 @@ def test_cancellation_and_no_show_rates_by_mode_and_channel(fixture):
     assert rates(stats.cancellation_by_channel) == {"sms": (1, 3), "web": (0, 3), "staff": (1, 2)}
     assert rates(stats.no_show_by_channel) == {"sms": (1, 2), "web": (1, 2), "staff": (0, 1)}
     in_person = next(r for r in stats.cancellation_by_mode if r.key == "in_person")
-    assert in_person.percent == "40.0 %"
+    with translation.override("en"):
+        assert in_person.percent == "40.0\u00a0%"
+    with translation.override("da"):
+        assert in_person.percent == "40,0\u00a0%"
 
 
 def test_sms_counts_belong_to_the_booking_organisation(fixture):

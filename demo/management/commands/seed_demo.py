@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from demo.content import ORGANISATIONS, TOPICS, rule_from_spec
+from hotspots.info_pages import ensure_info_pages
 from hotspots.models import (
     HelpTopic,
     HomePage,
@@ -44,6 +45,8 @@ class Command(BaseCommand):
                 },
             )
         languages = {language.code: language for language in Language.objects.all()}
+        # About, privacy, accessibility, sitemap and open data: the footer's pages.
+        ensure_info_pages(home)
         logins = []
         created_pages = 0
         for slug, title, kind, phone, username, hotspots in ORGANISATIONS:

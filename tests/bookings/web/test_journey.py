@@ -26,7 +26,7 @@ def test_hotspot_and_session_pages_link_to_free_times(client, hotspot, session, 
         html = client.get(page.url).content.decode()
         assert "Book a time" in html
         assert book_url(slot) in html
-        assert "2 seats free" in html
+        assert "2 free" in html
 
 
 def test_drop_in_sessions_say_just_come(client, hotspot):
@@ -187,9 +187,11 @@ def test_someone_else_with_the_same_phone_gets_no_manage_link(client, slot):
     response = stranger.post(book_url(slot), form_data(submission="another-submission-id"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "You already have a seat" in html
+    assert "We did not book a new time" in html
     booking = Booking.objects.get()
     assert booking.reference not in html and "/b/" not in html
+    # Nothing tells the stranger when or how that number is booked: that is in its SMS only.
+    assert "10:00" not in html and "Tuesday" not in html and "You already" not in html
     assert Booking.objects.count() == 1
 
 

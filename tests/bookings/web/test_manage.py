@@ -1,12 +1,16 @@
 """The manage page at /b/<token>/: GET only shows, every change is a POST with CSRF; unknown
 tokens get a kind 404; failed look-ups and booking POSTs are rate-limited per client address."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from bookings.models import Booking, BookingEvent, Slot
 from bookings.selectors import bookable_slots
+from hotspots.templatetags.digihjaelp import clock, day
 
 from .conftest import form_data, make_booked_session, remembered_token
 
@@ -44,12 +48,42 @@ def test_get_shows_the_booking_and_changes_nothing(client, slot):
     assert snapshot(booking) == before
 
 
-@pytest.mark.parametrize("action", ["cancel", "move", "switch_mode"])
+@pytest.mark.parametrize("action", ["move", "switch_mode"])
 def test_changes_refuse_get(client, slot, action):
     booking, token = book(client, slot)
     before = snapshot(booking)
     assert client.get(reverse(f"bookings:{action}", args=[token])).status_code == 405
     assert snapshot(booking) == before
+
+
+def test_cancelling_asks_first_with_the_day_and_time(client, slot):
+    """The manage page's cancel button leads to a question naming the day and time, with a
+    way back; only the answer (a POST) cancels."""
+    booking, token = book(client, slot)
+    before = snapshot(booking)
+    manage_html = client.get(reverse("bookings:manage", args=[token])).content.decode()
+    cancel_url = reverse("bookings:cancel", args=[token])
+    assert f'href="{cancel_url}"' in manage_html
+    response = client.get(cancel_url)
+    html = response.content.decode()
+    assert response.status_code == 200
+    # The views use the real clock: the expected words come from the slot's own time.
+    with translation.override("en"):
+        when = f"{day(slot.starts_at)} at {clock(slot.starts_at)}"
+    with translation.override("da"):
+        naar = f"{day(slot.starts_at)} kl.\u00a0{clock(slot.starts_at)}"
+    assert re.fullmatch(r"[A-Z][a-z]+day \d{1,2} [A-Z][a-z]+ at \d{1,2}:\d\d", when), when
+    assert f"Do you want to cancel {when}?" in html
+    assert f'href="{reverse("bookings:manage", args=[token])}"' in html
+    assert "No, keep my booking" in html
+    assert snapshot(booking) == before
+    with translation.override("da"):
+        html = Client(HTTP_ACCEPT_LANGUAGE="da").get(cancel_url).content.decode()
+    assert re.fullmatch(r"[a-zæø]+dag \d{1,2}\. [a-z]+ kl\.\u00a0\d{1,2}\.\d\d", naar), naar
+    assert f"Vil du aflyse {naar}?" in html
+    client.post(cancel_url)
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
 
 
 def test_changes_need_the_csrf_token(slot):
@@ -97,7 +131,7 @@ def test_post_move(client, session, slot):
 def test_move_to_an_unknown_slot_is_refused(client, slot):
     booking, token = book(client, slot)
     response = client.post(reverse("bookings:move", args=[token]), {"slot": 999999}, follow=True)
-    assert "Please choose one of the free times" in response.content.decode()
+    assert "That time is no longer free. Please choose another time." in response.content.decode()
     booking.refresh_from_db()
     assert booking.slot_id == slot.pk
 
