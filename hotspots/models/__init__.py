@@ -14,6 +14,8 @@ from .home import (
 from .hotspot import (
     HotspotKind,
     HotspotPage,
+    HotspotText,
+    HotspotTranslation,
     MobileStop,
     OpeningHours,
     Weekday,
@@ -31,6 +33,7 @@ from .session import (
 )
 from .snippets import (
     HelpTopic,
+    HelpTopicTranslation,
     Language,
 )
 
@@ -41,10 +44,13 @@ __all__ = [
     "Closure",
     "CopyFormWithoutAlias",
     "HelpTopic",
+    "HelpTopicTranslation",
     "HomePage",
     "HotspotClosure",
     "HotspotKind",
     "HotspotPage",
+    "HotspotText",
+    "HotspotTranslation",
     "KnownAncestorsMixin",
     "Language",
     "MobileStop",

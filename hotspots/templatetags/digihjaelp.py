@@ -89,3 +89,9 @@ def notice_for(notices, path):
         if any(path.startswith(p) for p in notice.get("paths", ())):
             return notice
     return None
+
+
+@register.filter
+def language_of(text, part: str) -> str:
+    """The language a part ("summary", "directions", "body") of a HotspotText is shown in."""
+    return text.language_of(part)
