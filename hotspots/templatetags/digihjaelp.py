@@ -1,9 +1,11 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info
 
 from hotspots.schedule import format_clock
 
@@ -95,3 +97,13 @@ def notice_for(notices, path):
 def language_of(text, part: str) -> str:
     """The language a part ("summary", "directions", "body") of a HotspotText is shown in."""
     return text.language_of(part)
+
+
+@register.simple_tag
+def language_menu() -> list[dict]:
+    """The citizen languages as settings.LANGUAGES names them, each in its own language and
+    script (not run through gettext, which would turn "English" into "engelsk")."""
+    return [
+        {"code": code, "name": name, "dir": "rtl" if get_language_info(code)["bidi"] else "ltr"}
+        for code, name in settings.LANGUAGES
+    ]
