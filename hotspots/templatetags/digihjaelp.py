@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info
 
+from config.languages import STAFF_LANGUAGES, STAFF_PATH_PREFIXES
 from hotspots.schedule import format_clock
 
 register = template.Library()
@@ -99,11 +100,16 @@ def language_of(text, part: str) -> str:
     return text.language_of(part)
 
 
-@register.simple_tag
-def language_menu() -> list[dict]:
+@register.simple_tag(takes_context=True)
+def language_menu(context) -> list[dict]:
     """The citizen languages as settings.LANGUAGES names them, each in its own language and
-    script (not run through gettext, which would turn "English" into "engelsk")."""
+    script (not run through gettext, which would turn "English" into "engelsk"). Staff and
+    volunteer screens offer Danish and English only: they are not written in the others."""
+    request = context.get("request")
+    languages = settings.LANGUAGES
+    if request is not None and request.path.startswith(STAFF_PATH_PREFIXES):
+        languages = [(code, name) for code, name in languages if code in STAFF_LANGUAGES]
     return [
         {"code": code, "name": name, "dir": "rtl" if get_language_info(code)["bidi"] else "ltr"}
-        for code, name in settings.LANGUAGES
+        for code, name in languages
     ]
