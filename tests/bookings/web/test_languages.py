@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from bookings.models import Booking
+from hotspots.models import HelpTopicTranslation
 
 from .conftest import form_data, remembered_token
 
@@ -37,3 +38,10 @@ def test_the_calendar_file_is_in_the_language_booked_in(slot):
     assert "LANGUAGE=uk" in ics
     assert reference_line.split(":")[0] in ics.replace("\r\n ", "")
     assert "SUMMARY;LANGUAGE=da:" in ics
+
+
+def test_the_form_names_help_topics_in_the_citizens_language(slot, topic):
+    HelpTopicTranslation.objects.create(topic=topic, language="uk", name="МітАйДі")
+    url = reverse("bookings:book", args=[slot.pk])
+    assert "МітАйДі</option>" in Client(HTTP_ACCEPT_LANGUAGE="uk").get(url).content.decode()
+    assert ">MitID</option>" in Client(HTTP_ACCEPT_LANGUAGE="pl").get(url).content.decode()
