@@ -165,7 +165,11 @@ def test_an_arabic_page_stays_within_the_budget(live_server, browser, cafe):
         context = browser.new_context(**PHONE, locale="ar")
         page = context.new_page()
         fetched = []
-        page.on("response", fetched.append)
+
+        def keep(response, fetched=fetched):
+            fetched.append(response)
+
+        page.on("response", keep)
         page.goto(live_server.url + path, wait_until="networkidle")
         page.evaluate("document.fonts.ready.then(() => true)")
         assert html_attributes(page) == ("ar", "rtl")
