@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info
+from django.utils.translation import get_language, get_language_info
 
 from config.languages import STAFF_LANGUAGES, STAFF_PATH_PREFIXES
 from hotspots.schedule import format_clock
@@ -113,3 +113,11 @@ def language_menu(context) -> list[dict]:
         {"code": code, "name": name, "dir": "rtl" if get_language_info(code)["bidi"] else "ltr"}
         for code, name in languages
     ]
+
+
+@register.filter
+def join_words(values) -> str:
+    """A list of words joined the way the reader's script does: "، " in Arabic and Farsi."""
+    language = (get_language() or "da").split("-")[0]
+    separator = "، " if language in ("ar", "fa") else ", "
+    return separator.join(str(value) for value in values)

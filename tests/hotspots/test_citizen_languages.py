@@ -137,11 +137,12 @@ def test_structured_data_is_named_in_the_readers_language(client, place):
     client.get("/sprog/ar/", {"next": "/"})
     html = client.get(place.url).content.decode()
     assert "<li>البريد الرقمي</li>" in html  # the editor's translation of the help topic
-    assert "العربيّة" in html and "الأكرانيّة" in html  # languages spoken, named in Arabic
+    # Languages spoken, named in Arabic and listed with the Arabic comma.
+    assert "العربيّة، الأكرانيّة" in html
     client.get("/sprog/uk/", {"next": "/"})
     html = client.get(place.url).content.decode()
     assert "<li>Digital Post</li>" in html  # no Ukrainian name yet: the Danish one
-    assert "Арабська" in html and "Українська" in html
+    assert "Арабська, Українська" in html
 
 
 def test_the_directory_first_shows_places_whose_helpers_speak_the_readers_language(client, place):
