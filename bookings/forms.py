@@ -128,7 +128,7 @@ class BookingForm(_StyledForm):
         self.fields["help_topic"].queryset = (
             topics if topics is not None else HelpTopic.objects.all()
         )
-        # In the visitor's language ("Net banking" on an English page, not "Netbank").
+        # In the citizen's language where an editor has named the topic in it.
         self.fields["help_topic"].label_from_instance = lambda topic: topic.display_name
         self.modes = list(modes)
         if len(self.modes) > 1:

@@ -17,7 +17,7 @@ from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -493,10 +493,11 @@ def calendar_file(request, token: str):
         # café sessions, so send the citizen to the meeting's page instead of half an event.
         return redirect("bookings:manage", token=token)
     context = _booking_context(booking, token)
-    response = HttpResponse(
-        booking_ics(context, manage_url=request.build_absolute_uri(context["manage_url"])),
-        content_type="text/calendar; charset=utf-8",
-    )
+    # The file lives on in the citizen's calendar: its texts are in the language they booked in,
+    # whatever language the browser that downloads it happens to show.
+    with translation.override(booking.language or "da"):
+        ics = booking_ics(context, manage_url=request.build_absolute_uri(context["manage_url"]))
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="digihjaelp-{booking.reference}.ics"'
     response["Cache-Control"] = "private, no-store"
     return response
@@ -518,7 +519,8 @@ def booking_ics(context: dict, *, manage_url: str) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", slot.starts_at)
     event.add("dtend", slot.ends_at)
-    event.add("summary", f"{session.title} – {hotspot.title}")
+    # Titles are the editors' own words, in Danish.
+    event.add("summary", f"{session.title} – {hotspot.title}", parameters={"LANGUAGE": "da"})
     if booking.mode == "in_person":
         event.add("location", hotspot.full_address)
         event.add("geo", (hotspot.latitude, hotspot.longitude))
@@ -526,7 +528,7 @@ def booking_ics(context: dict, *, manage_url: str) -> bytes:
     if session.what_to_bring:
         lines.append(_("Bring: %(things)s") % {"things": session.what_to_bring})
     lines.append(_("Change or cancel: %(url)s") % {"url": manage_url})
-    event.add("description", "\n".join(lines))
+    event.add("description", "\n".join(lines), parameters={"LANGUAGE": translation.get_language()})
     event.add("url", manage_url)
     if booking.status != BookingStatus.CONFIRMED:
         event.add("status", "CANCELLED")

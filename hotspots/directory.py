@@ -5,17 +5,36 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
+from config.languages import citizen_language
+
 from . import selectors
 from .forms import DirectoryFilterForm
 from .models import HelpTopic, Language
 
 
+def _default_language(request, languages: list[Language]) -> str:
+    """A citizen reading another language than Danish is first shown the places where the
+    helpers speak it (if any place does), until they choose another language or "Any
+    language" in the search."""
+    if "language" in request.GET:
+        return ""
+    reader = citizen_language()
+    if reader == "da" or not any(language.code == reader for language in languages):
+        return ""
+    return reader
+
+
 def directory_context(request, *, home) -> dict:
-    topics = list(HelpTopic.objects.all())
+    topics = list(HelpTopic.objects.prefetch_related("translations"))
     languages = list(Language.objects.filter(hotspotpage__live=True).distinct())
-    form = DirectoryFilterForm(request.GET or None, topics=topics, languages=languages)
-    values = form.cleaned_or_empty() if request.GET else {}
-    ignored = sorted(form.errors) if request.GET else []
+    default_language = _default_language(request, languages)
+    data = request.GET
+    if default_language:
+        data = request.GET.copy()
+        data["language"] = default_language
+    form = DirectoryFilterForm(data or None, topics=topics, languages=languages)
+    values = form.cleaned_or_empty() if data else {}
+    ignored = sorted(form.errors) if data else []
     filters = selectors.DirectoryFilters(
         query=values.get("q") or "",
         topic=values.get("topic") or "",
@@ -34,6 +53,12 @@ def directory_context(request, *, home) -> dict:
         search_errors.append(("#id_q", result.message))
     elif result.message:
         notices.append(result.message)
+    if default_language:
+        spoken = next(lang for lang in languages if lang.code == default_language)
+        notices.append(
+            _("Showing places with help in %(language)s. Choose “Any language” to see all.")
+            % {"language": spoken.display_name}
+        )
     if ignored:
         names = [name for name in ignored if name in form.fields]
         if names:
@@ -59,11 +84,18 @@ def directory_context(request, *, home) -> dict:
         if search_errors and search_errors[0][0] == "#id_q"
         else "",
         "more_filters_active": filters.weekday is not None
-        or bool(filters.language or filters.accessibility or filters.open_now),
+        or bool(
+            (filters.language and not default_language) or filters.accessibility or filters.open_now
+        ),
         # The chosen topic travels on to the place's page and its booking form.
         "topic_query": urlencode({"topic": filters.topic}) if filters.topic else "",
         "filters_active": any(
-            [filters.query, filters.topic, filters.language, filters.accessibility]
+            [
+                filters.query,
+                filters.topic,
+                filters.language and not default_language,
+                filters.accessibility,
+            ]
         )
         or filters.weekday is not None
         or filters.open_now,

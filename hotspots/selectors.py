@@ -11,6 +11,8 @@ from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef,
 from django.db.models.functions import Substr
 from django.utils import timezone
 
+from config.languages import citizen_language
+
 from . import postcodes
 from .closed_days import closed_dates
 from .models import (
@@ -216,7 +218,7 @@ def search_directory(
     else:
         queryset = queryset.order_by("city", "title")
 
-    queryset = queryset.prefetch_related("help_topics", "languages")
+    queryset = queryset.prefetch_related("help_topics__translations", "languages", "translations")
     paginator = Paginator(queryset, PAGE_SIZE)
     page = paginator.get_page(page_number)
     hotspots = list(page.object_list)
@@ -227,7 +229,9 @@ def search_directory(
         first=today,
         last=today + timedelta(days=UPCOMING_DAYS),
     )
+    language = citizen_language()
     for hotspot in hotspots:
+        hotspot.text = hotspot.text_for(language)
         hotspot.next_times = next_times(sessions.get(hotspot.pk, []), now=now, closed=closed)
         if place is not None:
             hotspot.distance_km = postcodes.distance_km(
@@ -263,8 +267,10 @@ def hotspot_page_context(hotspot: HotspotPage, *, now: datetime | None = None) -
         "upcoming": upcoming[:8],
         "opening_hours": opening_hours,
         "open_now": open_now,
-        "help_topics": list(hotspot.help_topics.all()),
-        "languages": list(hotspot.languages.all()),
+        "help_topics": list(hotspot.help_topics.prefetch_related("translations")),
+        "languages": (languages := list(hotspot.languages.all())),
+        "language_names": [language.display_name for language in languages],
+        "text": hotspot.text_for(citizen_language()),
         "stops": list(hotspot.stops.all()) if hotspot.kind == "mobile" else [],
         "organisation": organisation,
         "closures": visible_closures(hotspot=hotspot, today=today),

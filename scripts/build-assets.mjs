@@ -1,5 +1,7 @@
 // Copies the parts of DKFDS we serve (compiled CSS, JS, fonts, icons) into static_build/dkfds,
 // where Django's staticfiles finds them. No bundler: the pages need no JavaScript to work.
+// Also the Arabic-script font (Noto Sans Arabic, Arabic letters only, regular and bold) for
+// Arabic and Farsi pages, served from the site itself (static/css/arabic-script.css).
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,3 +20,18 @@ for (const part of ["css", "js", "img", "fonts/IBMPlexSans/complete"]) {
   cpSync(join(source, part), join(target, part), { recursive: true });
 }
 console.log(`DKFDS assets copied to ${target}`);
+
+const fontSource = join(root, "node_modules", "@fontsource", "noto-sans-arabic");
+const fontTarget = join(root, "static_build", "fonts", "noto-sans-arabic");
+if (!existsSync(fontSource)) {
+  console.error("@fontsource/noto-sans-arabic is not installed: run `npm ci` first.");
+  process.exit(1);
+}
+rmSync(fontTarget, { recursive: true, force: true });
+mkdirSync(fontTarget, { recursive: true });
+for (const weight of ["400", "700"]) {
+  const name = `noto-sans-arabic-arabic-${weight}-normal.woff2`;
+  cpSync(join(fontSource, "files", name), join(fontTarget, name));
+}
+cpSync(join(fontSource, "LICENSE"), join(fontTarget, "LICENSE"));
+console.log(`Noto Sans Arabic copied to ${fontTarget}`);

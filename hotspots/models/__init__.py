@@ -14,6 +14,8 @@ from .home import (
 from .hotspot import (
     HotspotKind,
     HotspotPage,
+    HotspotText,
+    HotspotTranslation,
     MobileStop,
     OpeningHours,
     Weekday,
@@ -32,6 +34,7 @@ from .session import (
 )
 from .snippets import (
     HelpTopic,
+    HelpTopicTranslation,
     Language,
 )
 
@@ -42,12 +45,15 @@ __all__ = [
     "Closure",
     "CopyFormWithoutAlias",
     "HelpTopic",
+    "HelpTopicTranslation",
     "HomePage",
     "HotspotClosure",
     "HotspotKind",
     "HotspotPage",
     "InfoKind",
     "InfoPage",
+    "HotspotText",
+    "HotspotTranslation",
     "KnownAncestorsMixin",
     "Language",
     "MobileStop",

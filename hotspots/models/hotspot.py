@@ -1,5 +1,7 @@
 """A hotspot is a place where citizens get help: address, opening hours, stops of a mobile café."""
 
+from dataclasses import dataclass
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -21,6 +23,8 @@ from .organisation import (
 from .snippets import (
     HelpTopic,
     Language,
+    pick_translation,
+    translation_language_choices,
 )
 
 
@@ -137,6 +141,15 @@ class HotspotPage(KnownAncestorsMixin, RoutablePageMixin, Page):
         ),
         FieldPanel("image"),
         FieldPanel("body"),
+        InlinePanel(
+            "translations",
+            heading=_("The description in other languages"),
+            label=_("translation"),
+            help_text=_(
+                "Optional. Citizens reading a language without a translation here see the "
+                "Danish text, with a line telling them it is in Danish."
+            ),
+        ),
     ]
     parent_page_types = ["hotspots.OrganisationPage"]
     subpage_types = ["hotspots.SessionPage"]
@@ -188,6 +201,22 @@ class HotspotPage(KnownAncestorsMixin, RoutablePageMixin, Page):
             # Only a copy arrives without a code (the edit form requires one).
             self.sms_code = free_sms_code()
         return super().save(*args, **kwargs)
+
+    def text_for(self, language: str | None = None) -> "HotspotText":
+        """What the editor wrote, in the reader's language if an editor translated it, else in
+        Danish (and then marked as Danish: the page says so, in the reader's language)."""
+        translated = pick_translation(self.translations.all(), language)
+        if translated is None:
+            return HotspotText(self.summary, self.directions, self.body, "da")
+        return HotspotText(
+            translated.summary or self.summary,
+            translated.directions or self.directions,
+            translated.body or self.body,
+            translated.language,
+            danish_parts=frozenset(
+                name for name in ("summary", "directions", "body") if not getattr(translated, name)
+            ),
+        )
 
     @property
     def help_topic_names(self) -> list[str]:
@@ -251,6 +280,51 @@ class HotspotPage(KnownAncestorsMixin, RoutablePageMixin, Page):
         from ..calendar import calendar_response
 
         return calendar_response(request, self)
+
+
+@dataclass(frozen=True)
+class HotspotText:
+    """A hotspot's description as a citizen reads it: `language` is what it is written in, and
+    `danish_parts` what was left untranslated (shown in Danish)."""
+
+    summary: str
+    directions: str
+    body: str
+    language: str
+    danish_parts: frozenset = frozenset()
+
+    def language_of(self, part: str) -> str:
+        return "da" if part in self.danish_parts else self.language
+
+
+class HotspotTranslation(Orderable):
+    """A hotspot's description in one citizen language, written by an editor."""
+
+    hotspot = ParentalKey(HotspotPage, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=8, choices=translation_language_choices)
+    summary = models.CharField(_("short description"), max_length=200, blank=True)
+    directions = models.CharField(_("how to find us"), max_length=200, blank=True)
+    body = RichTextField(
+        _("more about the place"),
+        blank=True,
+        features=["h2", "h3", "bold", "italic", "link", "ol", "ul"],
+    )
+
+    panels = [
+        FieldPanel("language"),
+        FieldPanel("summary"),
+        FieldPanel("directions"),
+        FieldPanel("body"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("translation")
+        verbose_name_plural = _("translations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["hotspot", "language"], name="hotspot_one_translation_per_language"
+            )
+        ]
 
 
 def free_sms_code() -> str:

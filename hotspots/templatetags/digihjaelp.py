@@ -1,11 +1,13 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, get_language_info, pgettext
 
+from config.languages import STAFF_LANGUAGES, STAFF_PATH_PREFIXES
 from hotspots.schedule import format_clock
 
 register = template.Library()
@@ -54,9 +56,10 @@ def at_clock(value) -> str:
 
 @register.simple_tag
 def time_range(start, end) -> str:
-    """ "kl. 14.00–14.30" / "at 14:00–14:30", never broken across two lines."""
+    """ "kl. 14.00–14.30" / "at 14:00–14:30", never broken across two lines; the times stay a
+    left-to-right island in Arabic and Farsi text, so the range does not read backwards."""
     return format_html(
-        '<span class="nowrap">{}\u00a0{}\u2013{}</span>',
+        '<span class="nowrap">{}\u00a0<bdi dir="ltr" class="time-range">{}\u2013{}</bdi></span>',
         pgettext("clock", "at"),
         clock(start),
         clock(end),
@@ -167,3 +170,32 @@ def footer_links() -> list[dict]:
     from hotspots.info_pages import footer_pages
 
     return footer_pages()
+
+
+@register.filter
+def language_of(text, part: str) -> str:
+    """The language a part ("summary", "directions", "body") of a HotspotText is shown in."""
+    return text.language_of(part)
+
+
+@register.simple_tag(takes_context=True)
+def language_menu(context) -> list[dict]:
+    """The citizen languages as settings.LANGUAGES names them, each in its own language and
+    script (not run through gettext, which would turn "English" into "engelsk"). Staff and
+    volunteer screens offer Danish and English only: they are not written in the others."""
+    request = context.get("request")
+    languages = settings.LANGUAGES
+    if request is not None and request.path.startswith(STAFF_PATH_PREFIXES):
+        languages = [(code, name) for code, name in languages if code in STAFF_LANGUAGES]
+    return [
+        {"code": code, "name": name, "dir": "rtl" if get_language_info(code)["bidi"] else "ltr"}
+        for code, name in languages
+    ]
+
+
+@register.filter
+def join_words(values) -> str:
+    """A list of words joined the way the reader's script does: "، " in Arabic and Farsi."""
+    language = (get_language() or "da").split("-")[0]
+    separator = "، " if language in ("ar", "fa") else ", "
+    return separator.join(str(value) for value in values)

@@ -166,7 +166,7 @@ def test_desktop_directory_and_language_switch_without_javascript(live_server, b
     assert page.locator(".hotspot-card__title a").first.inner_text() == "Aalborg Hovedbibliotek"
     snap(page, "desktop")
     with page.expect_navigation():
-        page.locator(".language-form a").click()
+        page.locator(".language-form").get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert "q=Aalborg" in page.url
     context.close()

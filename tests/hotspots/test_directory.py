@@ -320,7 +320,7 @@ def test_danish_is_the_default_language(client, places):
     response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="da">' in html
+    assert '<html lang="da" dir="ltr">' in html
     with translation.override("da"):
         # Django's own Danish weekday names, so this holds before our .po file exists.
         assert "tirsdag" in html

@@ -53,7 +53,7 @@ def test_a_second_visitor_gets_the_page_without_a_database_query(
 def test_each_language_and_query_is_its_own_page(client, place):
     danish = html(client, "/")
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert '<html lang="da">' in danish and '<html lang="en">' in english
+    assert '<html lang="da" dir="ltr">' in danish and '<html lang="en" dir="ltr">' in english
     assert html(client, "/?q=Hovedbiblioteket") != html(client, "/?q=Vesterbro")
 
 

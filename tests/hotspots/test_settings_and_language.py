@@ -74,17 +74,17 @@ def test_language_switch_is_a_link_that_works_without_javascript(client, home):
     assert response.url == "/?q=8000"
     assert "no-store" in response["Cache-Control"]
     html = client.get("/").content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert 'href="/sprog/da/?next=/"' in html
     client.get("/sprog/da/", {"next": "/"})
-    assert '<html lang="da">' in client.get("/").content.decode()
+    assert '<html lang="da" dir="ltr">' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
 def test_the_old_language_form_still_works(client, home):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/?q=8000"})
     assert response.url == "/?q=8000"
-    assert '<html lang="en">' in client.get("/").content.decode()
+    assert '<html lang="en" dir="ltr">' in client.get("/").content.decode()
 
 
 @pytest.mark.django_db
