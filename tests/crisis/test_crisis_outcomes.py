@@ -65,7 +65,10 @@ def start(w, *, kind="to_video", restore=True, now, message=MESSAGE, message_en=
 
 
 def text_to(phone, purpose):
-    return Message.objects.get(to_number=f"+45{phone}", purpose=purpose).body
+    """The text sent, without the "Digihjælp: " every text starts with."""
+    body = Message.objects.get(to_number=f"+45{phone}", purpose=purpose).body
+    assert body.startswith("Digihjælp: ")
+    return body.removeprefix("Digihjælp: ")
 
 
 def reply(phone, body, now):
