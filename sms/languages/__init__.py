@@ -9,6 +9,6 @@ team, not yet reviewed by a native speaker: see docs/sms-languages.md before rel
 from importlib import import_module
 
 # Danish first: the fallback for anything unknown.
-CODES = ("da", "en")
+CODES = ("da", "en", "ar", "fa", "uk", "pl", "tr", "so")
 
 CATALOGUE = {code: import_module(f"{__name__}.{code}") for code in CODES}

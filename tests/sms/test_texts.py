@@ -201,3 +201,66 @@ def test_shorten_cleans_and_cuts():
     assert gsm.septets(short) <= texts.PLACE_MAX
     assert texts.shorten("Hovedbiblioteksfilialen", 10) == "Hovedbibli"
     assert texts.shorten("Café “Lyset”", 28) == 'Café "Lyset"'
+
+
+def meeting_worst_values(language):
+    from meetings import texts as meeting_texts
+
+    url = "https://digihjaelp.example/m/" + TOKEN + "/"
+    how = meeting_texts.TEXTS[language]
+    return {
+        "title": "W" * meeting_texts.TITLE_MAX,
+        "when": texts.when(START, language),
+        "mode": worst_values(language)["mode"],
+        "how": max(
+            (
+                how["how_in_person"].format(address="W" * meeting_texts.ADDRESS_MAX),
+                how["how_video"].format(url=url),
+                how["how_video_no_link"],
+                how["how_phone"],
+            ),
+            key=len,
+        ),
+        "ref": LONGEST_REF,
+        "link": LINK,
+        "lines": "\n".join(f"{n} {texts.when(START, language)}" for n in range(1, MAX_OFFERS + 1)),
+    }
+
+
+@pytest.mark.parametrize("language", texts.SMS_LANGUAGES)
+def test_meeting_texts_fit_their_budget_in_every_language(language):
+    from meetings import texts as meeting_texts
+
+    ucs2 = texts.CATALOGUE[language].UCS2
+    values = meeting_worst_values(language)
+    for key, budget in meeting_texts.BUDGET.items():
+        text = texts.signed(meeting_texts.TEXTS[language][key].format(**values))
+        if not ucs2:
+            assert gsm.is_gsm7(text), (language, key, gsm.non_gsm_characters(text))
+        limit = meeting_texts.BUDGET_UCS2[key] if ucs2 else budget
+        assert gsm.segments(text) <= limit, (language, key, gsm.segments(text))
+
+
+@pytest.mark.parametrize("language", texts.SMS_LANGUAGES)
+def test_crisis_texts_fit_their_budget_in_every_language(language):
+    from crisis import texts as crisis_texts
+
+    longest = "W" * crisis_texts.INTRO_MAX
+    ucs2 = texts.CATALOGUE[language].UCS2
+    for key in crisis_texts.LINES[language]:
+        outcome, _, extra = key.partition(":")
+        for message_en in ("", longest):
+            text = texts.signed(
+                crisis_texts.compose(
+                    outcome=outcome,
+                    extra=extra,
+                    language=language,
+                    message=longest,
+                    message_en=message_en,
+                    org="O" * 60,
+                )
+            )
+            if not ucs2:
+                assert gsm.is_gsm7(text), (language, key, gsm.non_gsm_characters(text))
+            limit = crisis_texts.SEGMENTS_UCS2 if ucs2 else crisis_texts.SEGMENTS
+            assert gsm.segments(text) <= limit, (language, key, gsm.segments(text))
