@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.languages import CITIZEN_LANGUAGES
+
 from .. import registry, tokens
 from ..errors import (
     BookingClosed,
@@ -31,7 +33,8 @@ from ..validators import reject_cpr_number
 
 FIRST_NAME_MAX = 40
 NOTE_MAX = 200
-LANGUAGES = {"da", "en"}
+# The languages a booking may carry: its SMS follow it.
+LANGUAGES = set(CITIZEN_LANGUAGES)
 ACTIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
 
 
