@@ -126,3 +126,12 @@ def test_web_booking_text_gives_the_short_name_and_address(
     assert confirmation.startswith(f"{SENDER}Du er booket ")
     assert f"hos Dokk1, {hotspot.street_address}, 8000 Aarhus C, fremmøde." in confirmation
     assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+@pytest.mark.django_db
+def test_editors_set_the_short_name_on_the_hotspot_page(admin_client, home):
+    session = make_bookable_session()
+    hotspot = session.get_parent().specific
+    form = admin_client.get(f"/admin/pages/{hotspot.pk}/edit/").content.decode()
+    assert 'name="short_name"' in form and 'maxlength="20"' in form
+    assert "kort navn til sms" in form.lower()
