@@ -24,7 +24,7 @@ from hotspots.tenancy import organisations_for_user, pages_q
 
 from . import services
 from .errors import AlreadyBooked, BookingError
-from .forms import MODE_LABELS, StaffBookingForm
+from .forms import MODE_LABELS, StaffBookingForm, StaffCancelForm
 from .models import Booking, BookingStatus, OccurrenceStatus, Slot
 from .phones import display_phone
 from .views import topics_for
@@ -187,20 +187,43 @@ def mark_attendance(request, booking_id: int):
     return redirect(_back(request, reverse("bookings_admin:index")))
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def cancel_booking(request, booking_id: int):
+    """Asks first: the booking, who and when, and why (a reason code kept for staff)."""
     booking = _scoped_booking(request, booking_id)
-    try:
-        services.cancel_booking(booking=booking, actor="staff")
-    except BookingError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(
-            request,
-            _("Booking %(reference)s is cancelled. The citizen gets an SMS.")
-            % {"reference": booking.reference},
+    back = _back(request, reverse("bookings_admin:index"))
+    if booking.status != BookingStatus.CONFIRMED:
+        messages.info(
+            request, _("Booking %(reference)s is not active.") % {"reference": booking.reference}
         )
-    return redirect(_back(request, reverse("bookings_admin:index")))
+        return redirect(back)
+    form = StaffCancelForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_booking(
+                booking=booking, actor="staff", reason=form.cleaned_data["reason"]
+            )
+        except BookingError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Booking %(reference)s is cancelled. The citizen gets an SMS.")
+                % {"reference": booking.reference},
+            )
+        return redirect(back)
+    return render(
+        request,
+        "pages/bookings/staff/cancel.html",
+        {
+            "page_title": _("Cancel the booking?"),
+            "header_icon": "date",
+            "booking": booking,
+            "form": form,
+            "back": back,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET

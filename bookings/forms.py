@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hotspots.models import HelpTopic
 
+from .models import StaffCancelReason
 from .phones import InvalidPhone, normalise_phone
 from .validators import add_cpr_guard, reject_cpr_number
 
@@ -200,3 +201,15 @@ class StaffBookingForm(BookingForm):
             "The citizen's mobile number, so they get the SMS. Leave empty if they have none."
         )
         self.fields["note"].help_text = _("Never write a CPR number.")
+
+
+class StaffCancelForm(forms.Form):
+    """Staff say why before a booking is cancelled; the code stays with staff (not in the SMS)."""
+
+    reason = forms.ChoiceField(
+        label=_("Why is the booking cancelled?"),
+        choices=StaffCancelReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose why the booking is cancelled.")},
+        help_text=_("Only staff see the reason. The citizen's SMS says only that it is cancelled."),
+    )

@@ -19,6 +19,17 @@ class CancellationSource(models.TextChoices):
     CRISIS = "crisis", _("Crisis action")
 
 
+class StaffCancelReason(models.TextChoices):
+    """Why staff cancelled one booking: a code, so the event keeps no personal data. It is for
+    staff and the statistics only; the citizen's SMS does not say it."""
+
+    NO_STAFF = "no_staff", _("Not enough staff or volunteers")
+    CLOSED = "closed", _("The place is closed that day")
+    CITIZEN_ASKED = "citizen_ask", _("The citizen asked us to cancel")
+    DUPLICATE = "duplicate", _("The citizen was booked twice")
+    OTHER = "other", _("Another reason")
+
+
 class Occurrence(models.Model):
     """One concrete session on one date, materialised from the session's rule."""
 
@@ -256,7 +267,12 @@ class BookingEvent(models.Model):
     to_mode = models.CharField(max_length=10, choices=Mode.choices, blank=True)
     actor = models.CharField(max_length=10, choices=Actor.choices)
     # Why, as a code (CancellationSource: "crisis", "staff" …), translated when shown.
-    reason = models.CharField(max_length=12, choices=CancellationSource.choices, blank=True)
+    # A staff member's own cancellation carries a StaffCancelReason code.
+    reason = models.CharField(
+        max_length=12,
+        choices=CancellationSource.choices + StaffCancelReason.choices,
+        blank=True,
+    )
     at = models.DateTimeField()
 
     class Meta:

@@ -4,6 +4,7 @@ organisations, and a caseworker who is not a team lead can only choose themself.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bookings.forms import PhoneField
 from bookings.validators import add_cpr_guard
 from hotspots.models import OrganisationPage
 
@@ -136,3 +137,13 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = CaseworkerProfile
         fields = ["phone", "meeting_url"]
+
+
+class NoticeNumberForm(forms.Form):
+    """The one field a caseworker without a notification number is asked for on "My meetings"."""
+
+    phone = PhoneField(
+        label=_("Your mobile number for notices"),
+        help_text=_("We text you when a citizen moves, cancels or changes how to meet."),
+        error_messages={"required": _("Write your mobile number, so we can text you.")},
+    )

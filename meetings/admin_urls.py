@@ -8,6 +8,7 @@ from .admin_views import (
     day_view,
     invite,
     join,
+    notice_number,
     object_edit,
     object_list,
     profile,
@@ -21,6 +22,7 @@ urlpatterns = [
     path("<int:booking_id>/join/", join, name="join"),
     path("invite/", invite, name="invite"),
     path("me/", profile, name="profile"),
+    path("me/number/", notice_number, name="notice_number"),
     path("<slug:kind>/", lambda r, kind: object_list(r, _kind(kind)), name="list"),
     path("<slug:kind>/add/", lambda r, kind: object_edit(r, _kind(kind)), name="add"),
     path(

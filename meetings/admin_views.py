@@ -23,7 +23,13 @@ from bookings.phones import display_phone
 from hotspots.tenancy import Role, may_act_for, organisations_for_user, pages_q
 
 from . import selectors, services
-from .admin_forms import AvailabilityForm, ExceptionForm, LocationForm, ProfileForm
+from .admin_forms import (
+    AvailabilityForm,
+    ExceptionForm,
+    LocationForm,
+    NoticeNumberForm,
+    ProfileForm,
+)
 from .forms import MEETING_MODE_LABELS, InvitationForm
 from .materialise import materialise_caseworker
 from .models import (
@@ -62,6 +68,9 @@ def _parse_day(value) -> date:
 # --- My meetings ---------------------------------------------------------------------------
 
 
+UPCOMING_DAYS = 14
+
+
 def day_view(request):
     organisations = _organisations(request)
     managed = _managed(request, organisations)
@@ -97,10 +106,20 @@ def day_view(request):
                 "caseworker": booking.slot.occurrence.caseworker,
             }
         )
+    upcoming = selectors.upcoming_meetings(
+        organisations=managed if show_all else organisations,
+        after=day,
+        days=UPCOMING_DAYS,
+        caseworker=None if show_all else request.user,
+    )
+    profile = CaseworkerProfile.objects.filter(user=request.user).first()
     return render(
         request,
         "pages/meetings/admin/day.html",
         {
+            "upcoming": upcoming,
+            "upcoming_days": UPCOMING_DAYS,
+            "notice_form": None if profile and profile.phone else NoticeNumberForm(),
             "page_title": _("My meetings"),
             "header_title": _("My meetings"),
             "header_icon": "date",
@@ -349,6 +368,22 @@ def profile(request):
             "intro": _("We text you when a citizen changes how to meet or cancels."),
         },
     )
+
+
+@require_POST
+def notice_number(request):
+    """The prompt on "My meetings": set only the notification number (the rest of the profile
+    is left as it is)."""
+    _organisations(request)
+    form = NoticeNumberForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["phone"]))
+        return redirect("meetings_admin:day")
+    profile, _created = CaseworkerProfile.objects.get_or_create(user=request.user)
+    profile.phone = form.cleaned_data["phone"]
+    profile.save(update_fields=["phone"])
+    messages.success(request, _("Saved. We text you when a citizen changes a meeting."))
+    return redirect("meetings_admin:day")
 
 
 def _kind(kind):

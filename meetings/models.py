@@ -180,6 +180,7 @@ class MeetingServicePage(BookingRules, Page):
         context = super().get_context(request, *args, **kwargs)
         context["days"] = selectors.bookable_meeting_days(service=self)
         context["organisation"] = self.organisation
+        context["places"] = selectors.meeting_places(context["days"])
         return context
 
 

@@ -67,6 +67,18 @@ def bookable_meeting_days(*, service, now=None, days: int = 14):
     return sorted(grouped.items())
 
 
+def meeting_places(days) -> list:
+    """Where in-person meetings of these free times take place, each place once: the citizen
+    sees where they would go before they choose a time."""
+    places = {}
+    for _day, slots in days:
+        for slot in slots:
+            meeting_time = getattr(slot.occurrence, "meeting_time", None)
+            if meeting_time is not None and meeting_time.location is not None:
+                places.setdefault(meeting_time.location.pk, meeting_time.location)
+    return list(places.values())
+
+
 def meeting_bookings() -> QuerySet:
     """Every booking that is a caseworker meeting. Crisis mode and statistics can filter this
     further (e.g. by organisation with `for_organisation`)."""
@@ -109,6 +121,29 @@ def meetings_for_day(*, organisations, day, caseworker=None) -> QuerySet:
     if caseworker is not None:
         queryset = queryset.filter(slot__occurrence__caseworker=caseworker)
     return queryset.order_by("slot__starts_at")
+
+
+def upcoming_meetings(*, organisations, after, days: int = 14, caseworker=None) -> list:
+    """The days after `after` that have meetings, with their meetings: the week view under
+    the day, so a caseworker sees what is coming and not only an empty today."""
+    grouped = defaultdict(list)
+    queryset = (
+        meeting_bookings()
+        .filter(
+            slot__occurrence__date__gt=after,
+            slot__occurrence__date__lte=after + timedelta(days=days),
+            slot__occurrence__meeting_service__in=MeetingServicePage.objects.filter(
+                pages_q(organisations)
+            ),
+        )
+        .exclude(status=BookingStatus.CANCELLED)
+        .order_by("slot__starts_at")
+    )
+    if caseworker is not None:
+        queryset = queryset.filter(slot__occurrence__caseworker=caseworker)
+    for booking in queryset:
+        grouped[booking.slot.occurrence.date].append(booking)
+    return sorted(grouped.items())
 
 
 def room_for_token(token: str) -> VideoRoom | None:

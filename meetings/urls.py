@@ -11,4 +11,5 @@ urlpatterns = [
     path("moede/booket/<int:booking_id>/", views.done, name="done"),
     path("m/<str:token>/", views.join, name="join"),
     path("b/<str:token>/meeting-mode/", views.switch_mode, name="switch_mode"),
+    path("b/<str:token>/meeting-move/", views.move, name="move"),
 ]

@@ -13,7 +13,9 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bookings import selectors as booking_selectors
+from bookings import services as booking_services
 from bookings.errors import AlreadyBooked, BookingError
+from bookings.forms import MoveForm
 from bookings.models import BookingStatus, Slot
 from bookings.ratelimit import limit_failed_lookups, rate_limited
 from config.csp import allow_form_redirect_anywhere
@@ -21,6 +23,7 @@ from config.languages import citizen_language
 
 from . import selectors, services
 from .forms import MEETING_MODE_LABELS, MeetingBookingForm, MeetingModeForm
+from .handlers import other_times_of_the_service
 
 REMEMBERED_TOKENS = 5
 
@@ -107,8 +110,23 @@ def _context(booking, token, *, now=None):
         "location": meeting_time.location if meeting_time else None,
         "mode_label": MEETING_MODE_LABELS.get(booking.mode, booking.mode),
         "join_path": services.join_path(room) if room else "",
+        "phone_end": _phone_end(booking.phone),
         "is_future": slot.starts_at > now,
     }
+
+
+def _phone_end(phone: str) -> str:
+    """The last four digits, enough for the citizen to recognise the number we will call."""
+    digits = "".join(c for c in phone or "" if c.isdigit())
+    return f"{digits[-4:-2]} {digits[-2:]}" if len(digits) >= 4 else ""
+
+
+MOVE_CHOICES = 12
+
+
+def _move_choices(booking, *, now, limit=MOVE_CHOICES):
+    """Other free times of the same meeting service: what SMS FLYT offers, on the web."""
+    return other_times_of_the_service(booking.slot, now=now, limit=limit, exclude={booking.slot_id})
 
 
 def done(request, booking_id: int):
@@ -126,6 +144,8 @@ def manage(request, token: str, booking):
     service = context["service"]
     changeable = booking.status == BookingStatus.CONFIRMED and context["is_future"]
     context["changeable"] = changeable
+    if changeable:
+        context["move_form"] = MoveForm(slots=_move_choices(booking, now=now))
     modes = [m for m in service.modes_for(booking.slot.occurrence) if m != booking.mode]
     if changeable and modes:
         from datetime import timedelta
@@ -158,6 +178,31 @@ def switch_mode(request, token: str):
                 _("Done. You now meet by: %(mode)s. We have sent you an SMS.")
                 % {"mode": MEETING_MODE_LABELS[form.cleaned_data["mode"]]},
             )
+    return redirect("bookings:manage", token=token)
+
+
+@require_POST
+@limit_failed_lookups
+def move(request, token: str):
+    """Move a meeting to another free time of the same service, as SMS FLYT does."""
+    booking = booking_selectors.booking_for_token(token)
+    if booking is None or not booking.slot.occurrence.meeting_service_id:
+        return render(request, "pages/bookings/manage_not_found.html", status=404)
+    now = timezone.now()
+    form = MoveForm(request.POST, slots=_move_choices(booking, now=now, limit=50))
+    if not form.is_valid():
+        messages.error(request, _("Please choose one of the free times."))
+        return redirect("bookings:manage", token=token)
+    try:
+        booking_services.move_booking(
+            booking=booking, to_slot_id=form.cleaned_data["slot"], actor="citizen", now=now
+        )
+    except BookingError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Your meeting is moved to the new time. We have sent you an SMS.")
+        )
     return redirect("bookings:manage", token=token)
 
 
@@ -204,6 +249,11 @@ def join(request, token: str):
             "slot": booking.slot,
             "state": state,
             "organisation": organisation,
+            "mode_label": MEETING_MODE_LABELS.get(booking.mode, booking.mode),
+            "location": getattr(booking.slot.occurrence, "meeting_time", None)
+            and booking.slot.occurrence.meeting_time.location,
+            "phone_end": _phone_end(booking.phone),
+            "on_join_page": True,
         },
     )
     response["Cache-Control"] = "private, no-store"

@@ -263,3 +263,23 @@ def unstaffed_soon(*, now=None, hours: int = GAP_WARNING_HOURS):
         .select_related("session")
         .distinct()
     )
+
+
+def citizens_without_volunteer(occurrence: Occurrence, *, volunteers: int) -> int:
+    """How many booked citizens would have no volunteer with `volunteers` on shift."""
+    booked = list(Slot.objects.filter(occurrence=occurrence).values_list("booked", flat=True))
+    session = occurrence.session
+    if session.capacity_rule == "per_volunteer":
+        per_slot = volunteers * session.seats_per_volunteer
+        return sum(max(n - per_slot, 0) for n in booked)
+    return sum(booked) if volunteers == 0 else 0
+
+
+def uncovered_if_dropped(shift: Shift) -> int:
+    """How many booked citizens would be left without a volunteer if this shift were dropped,
+    so the portal can warn before the volunteer submits, not only after."""
+    occurrence = shift.occurrence
+    if occurrence.status == OccurrenceStatus.CANCELLED:
+        return 0
+    on_shift = Shift.objects.filter(occurrence=occurrence, status=ShiftStatus.TAKEN).count()
+    return citizens_without_volunteer(occurrence, volunteers=max(on_shift - 1, 0))

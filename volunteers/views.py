@@ -229,6 +229,15 @@ def shift_detail(request, shift_id: int):
     )
 
 
+def _warned_of_all(request, shift) -> bool:
+    """The drop form carries how many citizens the volunteer was warned about; a confirmation
+    counts only if no one has booked since (otherwise the new number is shown first)."""
+    warned = request.POST.get("confirmed", "")
+    if not warned.isdigit() or len(warned) > 6:
+        return False
+    return int(warned) >= selectors.uncovered_if_dropped(shift)
+
+
 @require_http_methods(["GET", "POST"])
 @volunteer_required
 def drop(request, shift_id: int):
@@ -245,7 +254,7 @@ def drop(request, shift_id: int):
                 volunteer=request.volunteer,
                 shift_id=shift.pk,
                 reason=form.reason_text(),
-                confirmed=request.POST.get("confirmed") == "1",
+                confirmed=_warned_of_all(request, shift),
             )
         except DropNeedsConfirmation as error:
             warning = error
@@ -264,6 +273,11 @@ def drop(request, shift_id: int):
             else:
                 messages.success(request, _("The shift is dropped. Thank you for telling us."))
             return redirect("volunteers:home")
+    if warning is None:
+        # Warn on the first screen, before the volunteer has chosen a reason and submitted.
+        uncovered = selectors.uncovered_if_dropped(shift)
+        if uncovered:
+            warning = DropNeedsConfirmation(uncovered=uncovered)
     return _render(
         request,
         "drop.html",

@@ -207,9 +207,17 @@ def _unique_reference() -> str:
     raise BookingError()  # 31**6 references: only reachable if the generator is broken
 
 
-def _record(booking: Booking, kind: str, *, actor: str, now, from_mode="", to_mode="") -> None:
+def _record(
+    booking: Booking, kind: str, *, actor: str, now, from_mode="", to_mode="", reason=""
+) -> None:
     BookingEvent.objects.create(
-        booking=booking, kind=kind, actor=actor, at=now, from_mode=from_mode, to_mode=to_mode
+        booking=booking,
+        kind=kind,
+        actor=actor,
+        at=now,
+        from_mode=from_mode,
+        to_mode=to_mode,
+        reason=reason,
     )
 
 

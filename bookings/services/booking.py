@@ -25,6 +25,7 @@ from ..models import (
     Channel,
     EventKind,
     Mode,
+    StaffCancelReason,
 )
 from ..phones import is_practice_phone, normalise_phone
 from ._common import (
@@ -204,10 +205,14 @@ def cancel_booking(
     now=None,
     reoffer: bool = True,
     notify_as: str = "cancelled",
+    reason: str = "",
 ) -> Booking:
     """`reoffer=False` and `notify_as="session_cancelled"` are for a time that left the
     schedule: its seat no longer exists, so nobody may be offered it, and the citizen did not
-    cancel, so they are told we did."""
+    cancel, so they are told we did. `reason` is staff's StaffCancelReason code, kept on the
+    event for staff and the statistics (the citizen's SMS does not say it)."""
+    if reason and reason not in StaffCancelReason.values:
+        raise InvalidBookingInput()
     now = now or timezone.now()
     booking = _refetch(booking)
     if actor == Actor.CITIZEN and booking.slot.starts_at <= now:
@@ -219,7 +224,9 @@ def cancel_booking(
         raise NotChangeable()
     _release_seat(booking.slot_id)
     booking = _refetch(booking)
-    _record(booking, EventKind.CANCELLED, actor=actor, now=now, from_mode=booking.mode)
+    _record(
+        booking, EventKind.CANCELLED, actor=actor, now=now, from_mode=booking.mode, reason=reason
+    )
     registry.booking_event(booking, notify_as)
     if reoffer:
         offer_freed_seats(occurrence=booking.slot.occurrence, now=now)

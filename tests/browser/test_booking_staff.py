@@ -73,3 +73,44 @@ def test_coordinator_marks_attendance_and_books_for_a_caller(live_server, browse
     assert (carl.channel, carl.phone) == ("staff", "+4520333333")
     assert page.get_by_text(carl.reference).first.is_visible()
     context.close()
+
+
+def test_coordinator_is_asked_before_cancelling_and_gives_a_reason(
+    live_server, browser, todays_booking
+):
+    from sms.models import Message
+    from tests.browser.support import check_axe
+
+    booking, user = todays_booking
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="da-DK")
+    page = context.new_page()
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "secret-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.goto(live_server.url + "/admin/bookings/")
+    page.locator(f"a[href*='/admin/bookings/{booking.pk}/cancel/']").click()
+    page.wait_for_url(f"**/admin/bookings/{booking.pk}/cancel/**")
+    assert "Vil du aflyse bookingen" in page.inner_text("main")
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+
+    # Submitting without a reason: an error, nothing cancelled.
+    page.get_by_role("button", name="Ja, aflys bookingen").click()
+    page.wait_for_selector("[role=alert]")
+    assert "Vælg, hvorfor bookingen aflyses." in page.inner_text("[role=alert]")
+    assert Booking.objects.get(pk=booking.pk).status == "confirmed"
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "booking-staff-cancel-error.png"), full_page=True)
+    check_axe(page, "staff cancel")
+
+    page.get_by_label("Stedet er lukket den dag").check()
+    page.get_by_role("button", name="Ja, aflys bookingen").click()
+    page.wait_for_url("**/admin/bookings/**")
+    booking.refresh_from_db()
+    assert (booking.status, booking.cancelled_by) == ("cancelled", "staff")
+    assert booking.events.get(kind="cancelled").reason == "closed"
+    sms = Message.objects.get(purpose="booking_cancelled", booking=booking)
+    assert "lukket" not in sms.body.lower()
+    page.screenshot(path=str(SCREENSHOTS / "booking-staff-cancelled.png"), full_page=True)
+    context.close()

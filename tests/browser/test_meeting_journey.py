@@ -84,16 +84,19 @@ def _meeting_starting_soon(service):
 
 def test_book_video_switch_to_in_person_and_join(live_server, browser, service):
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-GB"
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="en-GB"
     )
     page = context.new_page()
     page.goto(live_server.url + service.url)
     assert page.get_by_role("heading", name="Samtale med jobcentret").is_visible()
+    # Where an in-person meeting takes place, before a time is chosen.
+    assert "Værkmestergade 1, 8000 Aarhus C" in page.inner_text(".meeting-place")
     check_axe(page, "service page")
     snap(page, "1-service")
     page.locator("a.slot-button").first.click()
 
     page.wait_for_url("**/moede/*/")
+    assert page.get_by_text("Værkmestergade 1").first.is_visible()
     check_axe(page, "form")
     page.get_by_label("Video – on your phone, tablet or computer").check()
     page.get_by_label("First name or nickname").fill("Karin")
@@ -122,12 +125,24 @@ def test_book_video_switch_to_in_person_and_join(live_server, browser, service):
     check_axe(page, "manage after switch")
     snap(page, "5-switched")
 
+    # Move to another time on the web, as SMS FLYT does.
+    old_slot = booking.slot_id
+    page.locator("#move-heading ~ form input[type=radio]").first.check()
+    page.get_by_role("button", name="Move my meeting").click()
+    page.wait_for_url("**/b/*/")
+    assert page.get_by_text("Your meeting is moved to the new time").is_visible()
+    booking.refresh_from_db()
+    assert booking.slot_id != old_slot and booking.status == "confirmed"
+    check_axe(page, "manage after move")
+    snap(page, "5b-moved")
+
     # The join page of a video meeting that starts in five minutes: open, with a way in.
     soon = _meeting_starting_soon(service)
     page.goto(live_server.url + join_path(room_for_booking(soon)))
     assert page.get_by_role("heading", name="Your video meeting").is_visible()
     assert page.get_by_role("button", name="Go to the meeting").is_visible()
     assert page.get_by_role("button", name="Start the test").is_visible()
+    assert "press “Go to the meeting” when it opens" in page.inner_text(".meeting-when")
     check_axe(page, "join")
     snap(page, "6-join")
     with page.expect_request(lambda r: r.url.startswith("https://video.invalid/")) as request:

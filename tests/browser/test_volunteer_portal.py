@@ -74,6 +74,22 @@ def tap_targets_are_large(page):
     assert heights and min(heights) >= 44, heights
 
 
+def text_is_large(page):
+    """Body text at least as large as the citizen pages' 18 px (it was 12.5 px: rem sizes on
+    DKFDS's 10 px root), buttons at least 48 px high."""
+    sizes = page.eval_on_selector_all(
+        "main p, main li, main label, main dd, main td",
+        "els => els.filter(e => e.offsetParent && e.innerText.trim())"
+        ".map(e => parseFloat(getComputedStyle(e).fontSize))",
+    )
+    assert sizes and min(sizes) >= 18, sizes
+    heights = page.eval_on_selector_all(
+        "main button, main a.button",
+        "els => els.filter(e => e.offsetParent).map(e => e.getBoundingClientRect().height)",
+    )
+    assert min(heights, default=48) >= 48, heights
+
+
 def latest_code() -> str:
     body = (
         Message.objects.filter(to_number=PHONE, purpose="volunteer_login_code")
@@ -85,13 +101,12 @@ def latest_code() -> str:
 
 
 def test_volunteer_takes_a_shift_and_marks_attendance(live_server, browser, cafe_today):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale="da-DK"
-    )
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="da-DK")
     page = context.new_page()
     page.goto(f"{live_server.url}/frivillig/")
     assert page.url.endswith("/frivillig/login/")
     check(page, "1-login")
+    text_is_large(page)
     page.fill("input[name=phone]", "20 12 00 01")
     page.click("form.portal-form button[type=submit]")
 
@@ -104,11 +119,15 @@ def test_volunteer_takes_a_shift_and_marks_attendance(live_server, browser, cafe
     assert "Grethe" in page.inner_text("h1")
     check(page, "3-home")
     tap_targets_are_large(page)
+    text_is_large(page)
 
     page.click(".portal-nav a[href$='/frivillig/sessions/']")
     page.wait_for_url("**/frivillig/sessions/")
     check(page, "4-sessions")
     tap_targets_are_large(page)
+    text_is_large(page)
+    assert "citizens booked" not in page.inner_text("main")
+    assert "borgere har booket" in page.inner_text("main")
     page.click(".portal-take button[value='0'] >> nth=0")
 
     page.wait_for_url(re.compile(r".*/frivillig/shift/\d+/$"))
@@ -139,13 +158,16 @@ def test_volunteer_takes_a_shift_and_marks_attendance(live_server, browser, cafe
     page.wait_for_selector(".alert-success")
     check(page, "7-marked")
 
-    # Dropping now would leave Karen without a volunteer: a warning step comes first.
+    # Dropping now would leave Karen without a volunteer: the warning is on the first screen,
+    # before anything is submitted, and the button that drops looks destructive.
     page.goto(f"{live_server.url}/frivillig/shift/{shift.pk}/drop/")
-    check(page, "8-drop")
-    page.check("input[name=reason][value=ill]")
-    page.click("form.portal-form button[type=submit]")
-    page.wait_for_selector("input[name=confirmed]", state="attached")
+    assert page.locator(".alert-warning").is_visible()
+    assert "1 borger har booket" in page.inner_text(".alert-warning")
+    drop_button = page.locator("form.portal-form button[type=submit]")
+    assert "button-warning" in drop_button.get_attribute("class")
+    assert drop_button.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(204, 0, 0)"
     check(page, "8-drop-warning")
+    text_is_large(page)
     assert Shift.objects.get(pk=shift.pk).status == "taken"
     page.goto(f"{live_server.url}/frivillig/password/")
     check(page, "10-password")

@@ -70,6 +70,8 @@ CASES: dict[str, Case] = {
     "meetings_admin:invite": NOTHING,
     # The caseworker's own notice settings: created for the requester on first visit.
     "meetings_admin:profile": Case(post=False, own_rows=True),
+    # Sets only the requester's own notice number (a POST would write the requester's row).
+    "meetings_admin:notice_number": Case(post=False, own_rows=True),
     "meetings_admin:list": Case(kwargs={"kind": Lit("availability")}),
     "meetings_admin:add": Case(kwargs={"kind": Lit("locations")}),
     "meetings_admin:edit": Case(kwargs={"kind": Lit("locations"), "pk": "location"}),

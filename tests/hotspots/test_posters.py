@@ -72,3 +72,86 @@ def test_poster_as_pdf(client, hotspot):
     assert response.content.startswith(b"%PDF")
     assert response.content.count(b"/Type /Page\n") + response.content.count(b"/Type /Page ") >= 1
     assert len(response.content) > 2000  # text and about a thousand QR modules
+
+
+@pytest.fixture
+def busy_hotspot(home):
+    from tests.hotspots.busy import make_busy_hotspot
+
+    return make_busy_hotspot()
+
+
+def _poster_pdf(client, hotspot):
+    import io
+
+    import pdfplumber
+
+    response = client.get(
+        reverse("hotspot_poster_pdf", args=[hotspot.pk]), HTTP_ACCEPT_LANGUAGE="da"
+    )
+    assert response.status_code == 200
+    import os
+
+    if os.environ.get("POSTER_OUT"):  # to look at it: POSTER_OUT=/tmp/poster.pdf pytest ...
+        with open(os.environ["POSTER_OUT"], "wb") as out:
+            out.write(response.content)
+    return pdfplumber.open(io.BytesIO(response.content))
+
+
+def _qr_box(page):
+    """The QR code: the smallest box around all the small filled squares (its modules)."""
+    modules = [r for r in page.rects if r["fill"] and r["width"] < 10 and r["height"] < 10]
+    assert len(modules) > 200
+    return (
+        min(r["x0"] for r in modules),
+        min(r["top"] for r in modules),
+        max(r["x1"] for r in modules),
+        max(r["bottom"] for r in modules),
+    )
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_poster_pdf_is_one_a4_page_with_every_fact_and_the_qr_clear_of_text(
+    client, busy_hotspot, settings
+):
+    from datetime import time
+
+    from hotspots.templatetags.digihjaelp import clock
+
+    settings.SMS_PUBLIC_NUMBER = "+45 12 34 56 78"
+    hotspot = busy_hotspot
+    with _poster_pdf(client, hotspot) as pdf:
+        assert len(pdf.pages) == 1
+        page = pdf.pages[0]
+        assert round(page.width / 72 * 25.4) == 210 and round(page.height / 72 * 25.4) == 297
+        text = " ".join(page.extract_text().split())
+        for fact in (
+            "Hack Kampmanns Plads 2",
+            "8000 Aarhus C",
+            "Indgang fra havnesiden",
+            "TID 4021",
+            "+45 12 34 56 78",
+            "89 40 92 00",
+            "IT-café",
+            "Digital Post for begyndere",
+        ):
+            assert fact in text, fact
+        morning = f"{clock(time(8))}-{clock(time(12))}"
+        lines = [
+            f"{day} {morning}"
+            for day in ("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag")
+        ]
+        lines.insert(3, f"Onsdag {clock(time(14))}-{clock(time(19, 30))}")
+        # Every opening-hours line, in weekday order.
+        positions = [text.find(line) for line in lines]
+        assert -1 not in positions, list(zip(lines, positions, strict=True))
+        assert positions == sorted(positions)
+        # Nothing runs off the page ("8000 Aarhu") and no letter sits under the QR code.
+        qr = _qr_box(page)
+        for char in page.chars:
+            box = (char["x0"], char["top"], char["x1"], char["bottom"])
+            assert box[0] >= 0 and box[2] <= page.width and box[3] <= page.height, char["text"]
+            assert not _overlaps(box, qr), char["text"]

@@ -183,3 +183,47 @@ def test_hours_log_and_csv(client, home):
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().strip().splitlines()
     assert len(lines) == 4 and lines[-1].endswith("4.00")
+
+
+def test_drop_warns_on_the_first_screen_and_again_if_more_citizens_book(client, two_cafes):
+    (org, _hotspot, session), _theirs = two_cafes
+    anna = make_volunteer(org, vphone(1), "Anna")
+    occurrence = first_future(session)
+    shift = Shift.objects.create(volunteer=anna, occurrence=occurrence)
+    booking_services.recompute_capacity(occurrence=occurrence)
+    slot = occurrence.slots.first()
+    booking_services.book_slot(slot_id=slot.pk, first_name="Karen", phone=cphone(1), channel="web")
+    log_in(client, anna)
+    url = reverse("volunteers:drop", args=[shift.pk])
+    # Before anything is submitted, in Danish.
+    content = client.get(url, HTTP_ACCEPT_LANGUAGE="da").content.decode()
+    assert "Borgere vil stå uden frivillig" in content
+    assert "1 borger har booket og vil stå uden frivillig." in content
+    assert 'name="confirmed" value="1"' in content and "button-warning" in content
+    # Someone books while the page is open: the warning is shown again with the new number.
+    booking_services.book_slot(slot_id=slot.pk, first_name="Lone", phone=cphone(2), channel="web")
+    response = client.post(url, {"reason": "ill", "confirmed": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "2 citizens have booked and would have no volunteer" in response.content.decode()
+    assert Shift.objects.get(pk=shift.pk).status == "taken"
+    response = client.post(url, {"reason": "ill", "confirmed": "2"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert Shift.objects.get(pk=shift.pk).status == "dropped"
+
+
+def test_no_warning_when_no_one_is_left_without_a_volunteer(client, two_cafes):
+    (org, _hotspot, session), _theirs = two_cafes
+    anna = make_volunteer(org, vphone(1), "Anna")
+    shift = Shift.objects.create(volunteer=anna, occurrence=first_future(session))
+    log_in(client, anna)
+    content = client.get(reverse("volunteers:drop", args=[shift.pk])).content.decode()
+    assert 'name="confirmed"' not in content and "alert-warning" not in content
+
+
+def test_the_booked_count_is_danish(client, two_cafes):
+    (org, _hotspot, session), _theirs = two_cafes
+    anna = make_volunteer(org, vphone(1), "Anna")
+    log_in(client, anna)
+    content = client.get(reverse("volunteers:sessions"), HTTP_ACCEPT_LANGUAGE="da").content
+    assert "0 borgere har booket" in content.decode()
+    assert "citizens booked" not in content.decode()

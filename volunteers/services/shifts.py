@@ -13,7 +13,6 @@ from bookings import services as booking_services
 from bookings.models import (
     Occurrence,
     OccurrenceStatus,
-    Slot,
 )
 
 from .. import selectors
@@ -124,14 +123,8 @@ def stop_weekly(*, volunteer: Volunteer, series_id, now=None) -> RecurringShift:
     return series
 
 
-def citizens_without_volunteer(occurrence: Occurrence, *, volunteers: int) -> int:
-    """How many booked citizens would have no volunteer with `volunteers` on shift."""
-    booked = list(Slot.objects.filter(occurrence=occurrence).values_list("booked", flat=True))
-    session = occurrence.session
-    if session.capacity_rule == "per_volunteer":
-        per_slot = volunteers * session.seats_per_volunteer
-        return sum(max(n - per_slot, 0) for n in booked)
-    return sum(booked) if volunteers == 0 else 0
+# Kept here too: callers import it from the services package.
+citizens_without_volunteer = selectors.citizens_without_volunteer
 
 
 @dataclass

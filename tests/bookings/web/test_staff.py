@@ -145,11 +145,50 @@ def test_redirect_after_marking_stays_on_this_site(tenants):
 
 def test_cancel_own_booking_only(tenants):
     client = staff_client(tenants["org_a"])
-    assert client.post(reverse("bookings_admin:cancel", args=[tenants["b"].pk])).status_code == 404
+    url_b = reverse("bookings_admin:cancel", args=[tenants["b"].pk])
+    assert client.get(url_b).status_code == 404
+    assert client.post(url_b, {"reason": "closed"}).status_code == 404
     assert Booking.objects.get(pk=tenants["b"].pk).status == "confirmed"
-    client.post(reverse("bookings_admin:cancel", args=[tenants["a"].pk]))
+    client.post(reverse("bookings_admin:cancel", args=[tenants["a"].pk]), {"reason": "closed"})
     a = Booking.objects.get(pk=tenants["a"].pk)
     assert (a.status, a.cancelled_by) == ("cancelled", "staff")
+
+
+def test_staff_cancel_asks_first_and_takes_a_reason_the_sms_does_not_show(tenants):
+    from sms.models import Message
+
+    a = tenants["a"]
+    client = staff_client(tenants["org_a"])
+    listing = client.get(list_url(a)).content.decode()
+    url = reverse("bookings_admin:cancel", args=[a.pk])
+    assert url in listing  # a link to the question, not a button that cancels at once
+
+    page = client.get(url).content.decode()
+    assert "Cancel the booking" in page and "Anna" in page and a.reference in page
+    assert "Dokk1" in page  # where, not only the session's name
+    assert "The place is closed that day" in page and "No, go back" in page
+    assert Booking.objects.get(pk=a.pk).status == "confirmed"
+
+    # Without a reason: a kind error, nothing cancelled.
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 400
+    assert "Choose why the booking is cancelled." in response.content.decode()
+    assert 'role="alert"' in response.content.decode()
+    assert client.post(url, {"reason": "nonsense"}).status_code == 400
+    assert Booking.objects.get(pk=a.pk).status == "confirmed"
+    assert not Message.objects.filter(purpose="booking_cancelled").exists()
+
+    response = client.post(url, {"reason": "no_staff", "next": list_url(a)})
+    assert response.status_code == 302 and response["Location"] == list_url(a)
+    a = Booking.objects.get(pk=a.pk)
+    assert (a.status, a.cancelled_by) == ("cancelled", "staff")
+    event = a.events.get(kind="cancelled")
+    assert (event.actor, event.reason) == ("staff", "no_staff")
+    sms = Message.objects.get(purpose="booking_cancelled", booking=a)
+    for words in ("staff", "volunteer", "personale", "frivillig"):
+        assert words not in sms.body.lower()
+    # Asking again about a cancelled booking goes back with a note, it does not cancel twice.
+    assert client.get(url).status_code == 302
 
 
 def test_book_on_behalf_own_slots_only(tenants, topic):
