@@ -27,7 +27,7 @@ from recurrence import serialize
 from hotspots import schedule
 from hotspots.models import SessionPage
 from hotspots.page_cache import bump_now_and_on_commit
-from hotspots.selectors import closed_dates_by_session
+from hotspots.selectors import closed_dates_by_session, closure_reasons_by_session
 
 from .errors import BookingError, NotChangeable, OccurrenceCancelled, SlotFull
 from .models import (
@@ -167,7 +167,7 @@ def materialise_sessions(sessions, *, now=None, days: int | None = None) -> dict
                 updated_at=now,
             )
             stats["occurrences_updated"] += len(reinstated)
-        _remove_occurrences(removed, by_id=by_id, now=now, stats=stats)
+        _remove_occurrences(removed, by_id=by_id, now=now, stats=stats, last=last)
         _create_occurrences(new_rows, now=now, stats=stats)
         _replan(replan, now=now, stats=stats)
         if any(stats.values()):
@@ -235,7 +235,7 @@ def _create_occurrences(new_rows, *, now, stats) -> None:
         stats["slots_created"] += len(slots)
 
 
-def _remove_occurrences(removed, *, by_id, now, stats) -> None:
+def _remove_occurrences(removed, *, by_id, now, stats, last=None) -> None:
     if not removed:
         return
     removed_ids = [o.pk for o in removed]
@@ -258,9 +258,17 @@ def _remove_occurrences(removed, *, by_id, now, stats) -> None:
     if to_delete:
         Occurrence.objects.filter(pk__in=to_delete).delete()
         stats["occurrences_deleted"] += len(to_delete)
-    for occurrence in removed:
-        if occurrence.pk not in ever_booked:
-            continue
+    cancelled = [o for o in removed if o.pk in ever_booked]
+    # A date an editor closed: the citizens are told the editor's reason.
+    closures = {}
+    if cancelled:
+        sessions = list({o.session_id: by_id[o.session_id] for o in cancelled}.values())
+        closures = closure_reasons_by_session(
+            sessions,
+            first=min(o.date for o in cancelled),
+            last=max(o.date for o in cancelled) if last is None else last,
+        )
+    for occurrence in cancelled:
         session = by_id[occurrence.session_id]
         source = CancellationSource.SCHEDULE if session.live else CancellationSource.UNPUBLISHED
         reason = (
@@ -268,8 +276,17 @@ def _remove_occurrences(removed, *, by_id, now, stats) -> None:
             if source == CancellationSource.SCHEDULE
             else "The session was taken offline."
         )
+        closure_reason = closures.get(occurrence.session_id, {}).get(occurrence.date, "")
+        if closure_reason and session.live:
+            reason = f"Closed: {closure_reason}"
+        else:
+            closure_reason = ""
         stats["bookings_cancelled"] += cancel_occurrence(
-            occurrence=occurrence, reason=reason, source=source, now=now
+            occurrence=occurrence,
+            reason=reason,
+            source=source,
+            now=now,
+            closure_reason=closure_reason,
         )
         stats["occurrences_cancelled"] += 1
 

@@ -13,6 +13,8 @@ rooms, volunteers or crisis actions. Apps above it register here, in their AppCo
   channels (False: it composes its own texts, as crisis mode does), so a channel never sends
   a second, contradicting text.
 - waiting-list offer handlers: a held seat was offered to a waiting phone.
+- waiting-list joined handlers: a phone joined a waiting list on the web (the SMS channel tells
+  it how to leave the list).
 - mode policies: may narrow the modes a time allows (a crisis action closes in-person help).
 - mode conditions: the same narrowing a source applies per time (modes_for), in SQL, so the
   bulk API moves a booking only to a mode its time can deliver (a caseworker's meeting time
@@ -46,6 +48,7 @@ class _Registry:
     )
     bulk_event: dict[str, Callable] = field(default_factory=dict)
     waitlist_offer: dict[str, Callable] = field(default_factory=dict)
+    waitlist_joined: dict[str, Callable] = field(default_factory=dict)
     mode_policies: dict[str, Callable] = field(default_factory=dict)
     mode_conditions: dict[str, Callable] = field(default_factory=dict)
     capacity_counters: dict[str, Callable] = field(default_factory=dict)
@@ -70,6 +73,11 @@ def on_bulk_booking_event(key: str, handler: Callable) -> None:
 def on_waitlist_offer(key: str, handler: Callable) -> None:
     """handler(entry: WaitlistEntry)."""
     _registry.waitlist_offer[key] = handler
+
+
+def on_waitlist_joined(key: str, handler: Callable) -> None:
+    """handler(entry): a phone joined a waiting list on the web."""
+    _registry.waitlist_joined[key] = handler
 
 
 def add_mode_policy(key: str, policy: Callable) -> None:
@@ -110,6 +118,11 @@ def bulk_booking_event(
         return
     for handler in _registry.bulk_event.values():
         handler(event, booking_ids, now=now, notify_citizens=notify_citizens, **context)
+
+
+def waitlist_joined(entry) -> None:
+    for handler in _registry.waitlist_joined.values():
+        handler(entry)
 
 
 def waitlist_offer(entry) -> None:

@@ -99,12 +99,17 @@ def _other_times(session, *, now, exclude_pk=None, limit=8):
     ][:limit]
 
 
-def _hotspot_title():
-    """The title of the session's parent page (its hotspot) as a subquery of the slot query:
-    the SMS confirmation names the place, and this saves a page-tree query per booking."""
+def _hotspot_values(field: str):
+    """One field of the session's parent page (its hotspot) as a subquery of the slot query:
+    the SMS confirmation names the place and its address, and this saves a page-tree query
+    per booking."""
+    from hotspots.models import HotspotPage
+
     path = OuterRef("occurrence__session__path")
     return Subquery(
-        Page.objects.filter(path=Substr(path, 1, Length(path) - Page.steplen)).values("title")[:1]
+        HotspotPage.objects.filter(path=Substr(path, 1, Length(path) - Page.steplen)).values(field)[
+            :1
+        ]
     )
 
 
@@ -126,7 +131,13 @@ def book(request, slot_id: int):
     # hotspot's title for "where"), so the booking POST reads the slot in one query. (Caseworker
     # meeting slots are booked through meetings.views, never here.)
     slot = get_object_or_404(
-        Slot.objects.select_related("occurrence__session").annotate(hotspot_title=_hotspot_title()),
+        Slot.objects.select_related("occurrence__session").annotate(
+            hotspot_title=_hotspot_values("title"),
+            hotspot_short_name=_hotspot_values("short_name"),
+            hotspot_street=_hotspot_values("street_address"),
+            hotspot_postcode=_hotspot_values("postcode"),
+            hotspot_city=_hotspot_values("city"),
+        ),
         pk=slot_id,
     )
     session = slot.occurrence.session

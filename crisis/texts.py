@@ -9,6 +9,8 @@ recipient of that outcome. GSM-7 only, like sms/texts.py."""
 from sms import gsm
 from sms import texts as sms_texts
 
+from . import translations
+
 # outcome[:extra] -> text. outcome: video, phone, cancelled (a place with no remote help),
 # cancelled_meeting (a caseworker meeting), closed / closed_meeting (a "close" action),
 # restored, stays, stays_fixed, reopened, reopened_meeting. extra: the other remote mode the
@@ -80,10 +82,25 @@ def key(outcome: str, extra: str = "") -> str:
 # Said above the Danish message in an English text when the coordinator wrote no English one.
 STANDARD_EN = "Message from {org} about the crisis:"
 
-# Room for the longest line and a line break in four GSM-7 segments (612 septets).
+# Room for the sender ("Digihjælp: "), the longest line, a line break and the standard line
+# of an English text in four GSM-7 segments (612 septets).
 INTRO_MAX = (
-    612 - max(gsm.septets(line) for lang in LINES.values() for line in lang.values()) - 1 - 60
+    612
+    - gsm.septets(sms_texts.SENDER_PREFIX)
+    - max(gsm.septets(line) for lang in LINES.values() for line in lang.values())
+    - 1
+    - 64
 )
+
+# The citizens' other languages (drafts, crisis/translations.py): the coordinator writes in
+# Danish and English only, so those citizens get a line in their language saying who writes,
+# the English message if there is one (else the Danish), and their outcome in their language.
+LINES.update(translations.LINES)
+# What a whole crisis text (sender, message, line) may cost: four GSM-7 segments, and in a
+# UCS-2 language the same room in 67-character parts.
+SEGMENTS = 4
+SEGMENTS_UCS2 = 9
+STANDARD = {"en": STANDARD_EN, **translations.STANDARD}
 
 
 def compose(
@@ -98,8 +115,13 @@ def compose(
     """The whole text for one outcome in the citizen's language: the coordinator's message
     (English if they wrote one, else a standard English line above the Danish), then the line
     for the outcome."""
-    language = sms_texts.language_of(language)
+    language = sms_texts.sms_language(language)
+    if language not in LINES:
+        language = "da"
     intro = message
     if language == "en":
         intro = message_en or f"{STANDARD_EN.format(org=sms_texts.shorten(org, 30))}\n{message}"
+    elif language != "da":
+        standard = STANDARD[language].format(org=sms_texts.shorten(org, 30))
+        intro = f"{standard}\n{message_en or message}"
     return f"{intro}\n{LINES[language][key(outcome, extra)]}"

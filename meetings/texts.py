@@ -3,6 +3,8 @@ address for in person, our join link for video, "vi ringer til dig" for phone.""
 
 from sms import texts as sms_texts
 
+from . import translations
+
 TEXTS = {
     "da": {
         "confirmed": "Dit møde er booket: {title} {when}, {mode}. {how} Ref {ref}.{link}",
@@ -43,12 +45,43 @@ TEXTS = {
         "notice_confirmed": "new meeting, {mode}",
     },
 }
+# The citizens' other languages (drafts); what a language lacks (the caseworker's notices) is
+# Danish.
+for _code, _texts in translations.TEXTS.items():
+    TEXTS[_code] = {**TEXTS["da"], **_texts}
+
 ADDRESS_MAX = 60
 TITLE_MAX = 28
+# Segments per citizen template, as sent (with the sender), GSM-7 and UCS-2 languages.
+BUDGET = {
+    "confirmed": 2,
+    "moved": 2,
+    "mode_switched": 1,
+    "cancelled": 1,
+    "session_cancelled": 1,
+    "reminder_day_before": 2,
+    "reminder_before_start": 1,
+    "invitation": 2,
+}
+BUDGET_UCS2 = {
+    "confirmed": 4,
+    "moved": 4,
+    "mode_switched": 3,
+    "cancelled": 2,
+    "session_cancelled": 2,
+    "reminder_day_before": 3,
+    "reminder_before_start": 2,
+    "invitation": 5,
+}
+
+
+def _language(language) -> str:
+    code = sms_texts.sms_language(language)
+    return code if code in TEXTS else "da"
 
 
 def _render(key, language, **values) -> str:
-    return TEXTS[sms_texts.language_of(language)][key].format(**values)
+    return TEXTS[_language(language)][key].format(**values)
 
 
 def how_to_meet(booking, language: str) -> str:
@@ -71,7 +104,7 @@ def how_to_meet(booking, language: str) -> str:
 
 
 def meeting_message(booking, event: str, **context) -> str:
-    language = sms_texts.language_of(getattr(booking, "language", "da"))
+    language = _language(getattr(booking, "language", "da"))
     slot = context.get("slot") or booking.slot
     if event not in TEXTS[language] or event.startswith(("how_", "notice")):
         event = "confirmed"

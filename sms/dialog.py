@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Protocol
 
 from . import texts
@@ -19,6 +20,9 @@ from . import texts
 MAX_OFFERS = 5
 MISSES_BEFORE_PERSON = 2
 
+# Danish and English keywords work in every conversation; each language adds its own words
+# (sms/languages/<code>.py KEYWORDS), which count only in a conversation in that language (the
+# Polish "tak" means yes, the Danish one thanks), and its switch words, which always count.
 KEYWORDS = {
     "list": ["tid", "tider", "book", "booke", "booking"],
     "cancel": ["afbud", "aflys"],
@@ -29,14 +33,78 @@ KEYWORDS = {
     "accept": ["ja", "yes"],
     "wait": ["vent", "venteliste", "wait", "waitlist"],
     "help": ["hjælp", "hjaelp", "hjalp", "help", "info"],
-    "english": ["english", "engelsk"],
-    "danish": ["dansk", "danish"],
     "stop": ["stop", "afmeld", "stopall", "unsubscribe"],
     "start": ["start", "unstop"],
     # Not actions: carriers own these words. We only point to the word that works.
     "cancel_hint": ["cancel", "unbook"],
+    # Understood, but nothing to do: a greeting gets the short menu, thanks gets no reply.
+    "hello": ["hej", "hejsa", "hey", "hi", "hello", "hallo", "halløj", "goddag", "godmorgen"],
+    "thanks": [
+        "tak",
+        "takker",
+        "mangetak",
+        "tusindtak",
+        "thanks",
+        "thank",
+        "thankyou",
+        "thx",
+        "ok",
+        "okay",
+        "fint",
+        "super",
+    ],
+    # "nr 2", "nummer 2": the number that follows is the choice.
+    "number": ["nr", "nummer", "no", "number"],
 }
-_WORD_TO_INTENT = {word: intent for intent, words in KEYWORDS.items() for word in words}
+# Phrases that mean "I cannot come": we ask to confirm with AFBUD rather than cancel.
+CANNOT_COME = [
+    "kan ikke komme",
+    "kommer ikke",
+    "cannot come",
+    "can not come",
+    "can t come",
+    "cant come",
+    "cannot make it",
+    "can t make it",
+]
+SWITCH_WORDS = {"da": ["dansk", "danish"], "en": ["english", "engelsk"]}
+
+
+def fold(word: str) -> str:
+    """Diacritics off (TÜRKÇE = turkce), a few letters every keyboard writes differently."""
+    word = word.replace("æ", "ae").replace("ø", "o").replace("ı", "i").replace("ß", "ss")
+    word = word.replace("ي", "ی").replace("ى", "ی").replace("ك", "ک").replace("ة", "ه")
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _table(words_by_intent: dict) -> dict[str, str]:
+    table = {}
+    for intent, words in words_by_intent.items():
+        for word in words:
+            w = normalise(word)
+            table.setdefault(w, intent)
+            table.setdefault(fold(w), intent)
+    return table
+
+
+def _switch_table() -> dict[str, str]:
+    words = {f"lang:{code}": list(ws) for code, ws in SWITCH_WORDS.items()}
+    for code, module in texts.CATALOGUE.items():
+        words.setdefault(f"lang:{code}", []).extend(getattr(module, "SWITCH_WORDS", []))
+    return _table(words)
+
+
+@cache
+def _word_table(language: str) -> dict[str, str]:
+    own = getattr(texts.CATALOGUE.get(language), "KEYWORDS", {}) if language else {}
+    return {**_switch_table(), **_table(KEYWORDS), **_table(own)}
+
+
+@cache
+def _phrases(language: str) -> tuple[str, ...]:
+    own = getattr(texts.CATALOGUE.get(language), "CANNOT_COME", []) if language else []
+    return tuple(fold(normalise(p)) for p in [*CANNOT_COME, *own])
 
 
 @dataclass
@@ -69,14 +137,24 @@ class World(Protocol):
     def accept_waitlist_offer(self) -> Outcome: ...
     def join_waitlist(self, *, place_code: str | None, language: str) -> Outcome: ...
     def opt_out(self) -> Outcome: ...
+    def leave_waitlist(self) -> Outcome: ...
     def opt_in(self) -> Outcome: ...
     def is_opted_out(self) -> bool: ...
+    def last_place_code(self) -> str | None: ...
+
+
+# Arabic-Indic and Persian digits read as digits.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+# "TID4021", "nr2": letters and digits run together are two words.
+_LETTERS_THEN_DIGITS = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width digits, ligatures), casefold, punctuation and symbols to spaces."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
+    """NFKC (full-width digits, ligatures), casefold, Arabic and Persian digits to 0-9,
+    punctuation and symbols to spaces, letters and digits run together split apart."""
+    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_DIGITS)
     cleaned = "".join(" " if unicodedata.category(ch)[0] in "PSZC" else ch for ch in text)
+    cleaned = _LETTERS_THEN_DIGITS.sub(" ", cleaned)
     return " ".join(cleaned.split())
 
 
@@ -104,17 +182,20 @@ def damerau_levenshtein_at_most_one(a: str, b: str) -> bool:
     return any(b[:i] + b[i + 1 :] == a for i in range(len(b)))
 
 
-def match_keyword(word: str) -> str | None:
+def match_keyword(word: str, language: str = "da") -> str | None:
     """The intent for one word, forgiving one typo in words of four or more letters; a word
     within one typo of two different intents is not guessed."""
-    if word in _WORD_TO_INTENT:
-        return _WORD_TO_INTENT[word]
+    table = _word_table(texts.sms_language(language))
+    for form in (word, fold(word)):
+        if form in table:
+            return table[form]
     if len(word) < 4:
         return None
+    folded = fold(word)
     candidates = {
         intent
-        for known, intent in _WORD_TO_INTENT.items()
-        if len(known) >= 4 and damerau_levenshtein_at_most_one(word, known)
+        for known, intent in table.items()
+        if len(known) >= 4 and damerau_levenshtein_at_most_one(folded, known)
     }
     return candidates.pop() if len(candidates) == 1 else None
 
@@ -130,20 +211,42 @@ class Parsed:
 _FOUR_DIGITS = re.compile(r"^[0-9]{4}$")
 
 
-def parse(text: str) -> Parsed:
+def parse(text: str, language: str = "da") -> Parsed:
     raw = unicodedata.normalize("NFKC", text or "").strip()
-    if raw == "?" or raw.startswith("?") and not normalise(raw):
+    if raw in ("?", "؟") or raw.startswith(("?", "؟")) and not normalise(raw):
         return Parsed("help")
     words = normalise(text).split()
+    greeted = False
+    # "Hej", "Hej TID 8000": a greeting first is polite, not a question.
+    while len(words) > 1 and match_keyword(words[0], language) == "hello":
+        words, greeted = words[1:], True
+    parsed = _parse_words(words, language)
+    if parsed.intent is None and parsed.number is None:
+        if greeted:
+            return Parsed("hello")
+        if any(f" {p} " in f" {fold(' '.join(words))} " for p in _phrases(language)):
+            return Parsed("cannot_come")
+    return parsed
+
+
+def _parse_words(words: list[str], language: str) -> Parsed:
     if not words:
         return Parsed(None)
     first = words[0]
+    if (
+        len(words) >= 2
+        and match_keyword(first, language) == "number"
+        and words[1].isdigit()
+        and len(words[1]) <= 2
+    ):
+        words = words[1:]  # "nr 2", "nummer 2", "no. 2"
+        first = words[0]
     if first.isdigit() and len(first) <= 2 and len(words) >= 2:
         # Answer to a caseworker's meeting invitation (meetings app): "1 VIDEO", "2 telefon",
         # "3 fremmøde" = take offer 1 and meet that way.
-        mode = match_keyword(words[1])
+        mode = match_keyword(words[1], language)
         if mode is None and len(words) >= 3:
-            mode = match_keyword(words[1] + words[2])
+            mode = match_keyword(words[1] + words[2], language)
         if mode in ("video", "phone", "in_person"):
             return Parsed("choose", number=int(first), mode=mode)
     if first.isdigit() and len(words) == 1:
@@ -152,13 +255,17 @@ def parse(text: str) -> Parsed:
         if len(first) <= 2:
             return Parsed("choose", number=int(first))
         return Parsed(None)
-    intent = match_keyword(first)
+    intent = match_keyword(first, language)
     if intent is None and len(words) >= 2:
         # "in person", "fremmøde tak" and the like: try the two first words together.
-        intent = match_keyword(first + words[1])
+        intent = match_keyword(first + words[1], language)
     if intent in ("list", "wait"):
         code = next((w for w in words[1:] if _FOUR_DIGITS.match(w)), None)
         return Parsed(intent, place_code=code)
+    if intent == "stop" and len(words) >= 2 and match_keyword(words[1], language) == "wait":
+        return Parsed("leave_waitlist")  # STOP VENT: off the waiting list, not off SMS
+    if intent == "number":
+        return Parsed(None)
     return Parsed(intent)
 
 
@@ -192,9 +299,13 @@ def respond(state: dict | None, text: str, now: datetime, *, world: World):
 
 def _respond(state: dict | None, text: str, now: datetime, *, world: World):
     state = {**fresh_state(), **(state or {})}
-    lang = texts.language_of(state.get("lang"))
+    lang = texts.sms_language(state.get("lang"))
     actions: list[tuple[str, str]] = []
-    parsed = parse(text)
+    parsed = parse(text, lang)
+    # "Kan ikke komme" asked to confirm; only the very next answer may confirm with JA.
+    confirming_cancel = state.pop("confirm", None) == "cancel"
+    if confirming_cancel and parsed.intent == "accept":
+        parsed = Parsed("cancel")
 
     def say(key: str, **values) -> str:
         return texts.render(key, lang, **values)
@@ -223,30 +334,24 @@ def _respond(state: dict | None, text: str, now: datetime, *, world: World):
     state["misses"] = 0
     reply = None
 
-    if parsed.intent == "help":
+    if parsed.intent == "thanks":
+        reply = None  # "Tak": nothing to answer, and nothing misunderstood
+    elif parsed.intent == "hello":
+        reply = say("hello")
+    elif parsed.intent == "cannot_come":
+        state["confirm"] = "cancel"
+        reply = say("confirm_cancel")
+    elif parsed.intent == "help":
         reply = say("help")
     elif parsed.intent == "cancel_hint":
         reply = say("use_afbud")
-    elif parsed.intent in ("english", "danish"):
-        lang = "en" if parsed.intent == "english" else "da"
+    elif parsed.intent.startswith("lang:"):
+        lang = parsed.intent.split(":", 1)[1]
         state["lang"] = lang
         actions.append(("set_language", lang))
         reply = say("language_set")
     elif parsed.intent == "list":
-        if parsed.place_code:
-            state["place_code"] = parsed.place_code
-        outcome = world.find_offers(place_code=state.get("place_code"), limit=MAX_OFFERS)
-        actions.append(("find_offers", outcome.code))
-        if outcome.code == "unknown_place":
-            state.pop("place_code", None)
-            reply = say("unknown_place", code=parsed.place_code or "")
-        elif not outcome.data.get("offers"):
-            _remember_offers(state, [], "")
-            reply = say("no_slots")
-        else:
-            offers = outcome.data["offers"]
-            _remember_offers(state, offers, "book")
-            reply = say("offers", lines=_offer_lines(offers, lang))
+        reply = _list(state, parsed, lang, world, actions)
     elif parsed.intent == "choose":
         reply = _choose(state, parsed.number, lang, world, actions, mode=parsed.mode)
     elif parsed.intent == "cancel":
@@ -287,11 +392,37 @@ def _respond(state: dict | None, text: str, now: datetime, *, world: World):
             place=data.get("place", ""),
             code=parsed.place_code or state.get("place_code") or "",
         )
+    elif parsed.intent == "leave_waitlist":
+        outcome = world.leave_waitlist()
+        actions.append(("leave_waitlist", outcome.code))
+        key = "waitlist_left" if outcome.ok else "not_on_waitlist"
+        reply = say(key, when=outcome.data.get("when", ""), place=outcome.data.get("place", ""))
     elif parsed.intent == "accept":
         outcome = world.accept_waitlist_offer()
         actions.append(("accept_waitlist_offer", outcome.code))
         reply = _simple_reply(outcome, lang, notified_key=None)
     return state, reply, actions
+
+
+def _list(state: dict, parsed: Parsed, lang: str, world: World, actions) -> str:
+    """Free times at the place asked for, else the last place this phone used; a phone with no
+    history is asked where rather than sent times from all over the country."""
+    code = parsed.place_code or state.get("place_code") or world.last_place_code()
+    if not code:
+        actions.append(("find_offers", "which_place"))
+        return texts.render("which_place", lang)
+    state["place_code"] = code
+    outcome = world.find_offers(place_code=code, limit=MAX_OFFERS)
+    actions.append(("find_offers", outcome.code))
+    if outcome.code == "unknown_place":
+        state.pop("place_code", None)
+        return texts.render("unknown_place", lang, code=code)
+    if not outcome.data.get("offers"):
+        _remember_offers(state, [], "")
+        return texts.render("no_slots", lang)
+    offers = outcome.data["offers"]
+    _remember_offers(state, offers, "book")
+    return texts.render("offers", lang, lines=_offer_lines(offers, lang))
 
 
 def _choose(state: dict, number: int, lang: str, world: World, actions, mode=None) -> str | None:

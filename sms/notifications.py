@@ -2,18 +2,32 @@
 transaction as the change and sent only if it commits. Registered with the booking engine
 (bookings.registry) by SmsConfig.ready()."""
 
+from types import SimpleNamespace
+
+from . import texts
 from .services import queue_sms
-from .texts import booking_message, waitlist_offer_message
+from .texts import booking_message, waitlist_joined_message, waitlist_offer_message
 
 
 def text_the_citizen(booking, event: str, **context) -> None:
     """event: confirmed, cancelled, moved, mode_switched, session_cancelled."""
     if not booking.phone:
         return  # booked by staff for someone without a mobile: staff tell them in person
-    # A slot loaded by the booking view carries its hotspot's title: no page-tree query here.
-    place = getattr(booking.slot, "hotspot_title", None)
-    if place and "place" not in context and "slot" not in context:
-        context["place"] = place
+    # A slot loaded by the booking view carries its hotspot's names and address: no page-tree
+    # query here.
+    slot = booking.slot
+    title = getattr(slot, "hotspot_title", None)
+    if title and "place" not in context and "slot" not in context:
+        context["place"] = texts.place_name(
+            SimpleNamespace(title=title, short_name=getattr(slot, "hotspot_short_name", ""))
+        )
+        context["address"] = texts.address_of(
+            SimpleNamespace(
+                street_address=getattr(slot, "hotspot_street", ""),
+                postcode=getattr(slot, "hotspot_postcode", ""),
+                city=getattr(slot, "hotspot_city", ""),
+            )
+        )
     queue_sms(
         to=booking.phone,
         body=booking_message(booking, event, **context),
@@ -40,3 +54,10 @@ def text_the_citizens(event: str, booking_ids, *, now, notify_citizens: bool, **
         "slot__occurrence__session", "slot__occurrence__meeting_service"
     ).iterator(chunk_size=500):
         text_the_citizen(booking, event)
+
+
+def text_the_waitlist_joined(entry) -> None:
+    """Joined on the web: the phone learns it is on the list and how to leave it (STOP VENT)."""
+    if not entry.phone:
+        return
+    queue_sms(to=entry.phone, body=waitlist_joined_message(entry), purpose="waitlist_joined")

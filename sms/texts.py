@@ -1,5 +1,6 @@
-"""Every text message we send, in Danish and English: short, plain, inside the GSM-7 alphabet
-and a fixed segment budget (tests/sms/test_texts.py renders each with worst-case values).
+"""Every text message we send to citizens, in their language (sms/languages/): short, plain,
+GSM-7 where the language allows, inside a segment budget per template and language
+(tests/sms/test_texts.py renders each with worst-case values).
 
 Values we do not control (page titles) are cleaned to GSM-7 and shortened, so a long or fancy
 hotspot name cannot push a reminder into three UCS-2 segments."""
@@ -7,18 +8,25 @@ hotspot name cannot push a reminder into three UCS-2 segments."""
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from . import gsm, registry
+from . import gsm, languages, registry
 
-PLACE_MAX = 28
+PLACE_MAX = 24
+ADDRESS_MAX = 40
+REASON_MAX = 60
 REF_MAX = 6
 
-# Segment budget per template (GSM-7 segments of 153/160 septets).
+# Every text starts by saying who writes. A provider that shows a sender name instead (an
+# alphanumeric sender ID) can set SMS_SENDER_PREFIX = "" in the settings.
+SENDER_PREFIX = "Digihjælp: "
+
+# Segment budget per template (GSM-7 segments of 153/160 septets), including the sender prefix.
 BUDGET = {
     "confirmed": 2,
     "cancelled": 1,
     "moved": 2,
     "mode_switched": 1,
     "session_cancelled": 1,
+    "session_closed": 2,
     "waitlist_offer": 1,
     "reminder_day_before": 2,
     "reminder_before_start": 1,
@@ -26,6 +34,7 @@ BUDGET = {
     "offers": 2,
     "slot_gone": 2,
     "no_slots": 1,
+    "which_place": 1,
     "unknown_place": 1,
     "no_such_offer": 1,
     "booked": 1,
@@ -45,138 +54,185 @@ BUDGET = {
     "move_offers": 2,
     "offer_line": 1,
     "use_afbud": 1,
+    "confirm_cancel": 1,
+    "hello": 1,
     "waitlist_joined": 1,
     "waitlist_which_place": 1,
     "waitlist_not_needed": 1,
+    "waitlist_left": 1,
+    "not_on_waitlist": 1,
 }
 
-TEXTS = {
-    "da": {
-        "confirmed": "Du er booket: {place} {when}, {mode}. Ref {ref}. Svar AFBUD for at melde afbud, FLYT for ny tid.{link}",
-        "cancelled": "Din tid {when} hos {place} er aflyst. Svar TID for at finde en ny tid.",
-        "moved": "Din tid er flyttet til {when} hos {place}, {mode}. Ref {ref}.{link}",
-        "mode_switched": "Dit møde {when} er nu: {mode}. Ref {ref}.",
-        "session_cancelled": "Beklager, {place} {when} er aflyst. Svar TID for at finde en ny tid.",
-        "waitlist_offer": "Der er en ledig plads: {place} {when}. Svar JA inden {expires} for at få den.",
-        "reminder_day_before": "Husk din tid i morgen {when} hos {place}, {mode}. Ref {ref}. Kan du ikke komme? Svar AFBUD.{link}",
-        "reminder_before_start": "Husk din tid {when} hos {place}, {mode}. Svar AFBUD hvis du ikke kan.",
-        "help": "Svar TID for ledige tider (TID 4021 eller TID 8000 for et sted). AFBUD melder afbud. FLYT giver nye tider. VENT: venteliste. VIDEO, TELEFON eller FREMMØDE skifter mødeform. ENGLISH for engelsk. STOP afmelder SMS.",
-        "offers": "Ledige tider:\n{lines}\nSvar med tallet, fx 1.",
-        "move_offers": "Nye tider:\n{lines}\nSvar med tallet for at flytte din tid.",
-        "offer_line": "{n} {when} {place}",
-        "slot_gone": "Beklager, den tid blev taget. Andre tider:\n{lines}\nSvar med tallet.",
-        "no_slots": "Der er ingen ledige tider lige nu. Svar VENT for at komme på venteliste, eller HJÆLP.",
-        "unknown_place": "Vi kender ikke {code}. Skriv TID og koden fra plakaten, fx TID 4021.",
-        "no_such_offer": "Vi har ikke sendt dig tid nr. {n}. Svar TID for at se ledige tider.",
-        "booked": "Du er booket: {when} hos {place}. Svar AFBUD for at melde afbud.",
-        "already_booked": "Du har allerede en tid {when} hos {place}. Svar AFBUD for at melde afbud.",
-        "cannot_book": "Den tid kan ikke bookes nu. Svar TID for at se andre tider.",
-        "no_booking": "Du har ingen tid hos os. Svar TID for at finde en tid.",
-        "cannot_change": "Din tid kan ikke ændres nu. Ring til stedet, hvis du har brug for hjælp.",
-        "mode_not_offered": "Den tid kan kun være: {modes}.",
-        "mode_unchanged": "Dit møde {when} er allerede: {mode}.",
-        "no_waitlist_offer": "Vi har ikke noget tilbud til dig lige nu. Svar TID for ledige tider.",
-        "language_set": "OK, vi skriver på dansk. Svar HJÆLP for hjælp.",
-        "stopped": "Du får ikke flere SMS fra os. Svar START for at få SMS igen.",
-        "started": "Velkommen tilbage. Du får SMS fra os igen. Svar HJÆLP for hjælp.",
-        "waitlist_joined": "Du er på ventelisten til {place} {when}. Vi skriver, hvis en plads bliver ledig.",
-        "waitlist_which_place": "Skriv VENT og koden fra plakaten, fx VENT 4021.",
-        "waitlist_not_needed": "Der er stadig ledige tider. Svar TID for at se dem.",
-        "use_afbud": "Svar AFBUD for at melde afbud til din tid. Svar HJÆLP for hjælp.",
-        "not_understood": "Det forstod vi ikke. Svar TID for ledige tider eller HJÆLP for hjælp.",
-        "person_will_call": "Det forstod vi ikke. En medarbejder ringer dig op snarest.",
-        "person_will_call_again": "En medarbejder ringer dig op snarest. Svar HJÆLP for hjælp.",
-    },
-    "en": {
-        "confirmed": "Booked: {place} {when}, {mode}. Ref {ref}. Reply AFBUD to cancel, FLYT for a new time.{link}",
-        "cancelled": "Your time {when} at {place} is cancelled. Reply TID to find a new time.",
-        "moved": "Your time is moved to {when} at {place}, {mode}. Ref {ref}.{link}",
-        "mode_switched": "Your meeting {when} is now: {mode}. Ref {ref}.",
-        "session_cancelled": "Sorry, {place} {when} is cancelled. Reply TID to find a new time.",
-        "waitlist_offer": "A seat is free: {place} {when}. Reply JA before {expires} to take it.",
-        "reminder_day_before": "Your time is tomorrow {when} at {place}, {mode}. Ref {ref}. Cannot come? Reply AFBUD.{link}",
-        "reminder_before_start": "Your time is {when} at {place}, {mode}. Reply AFBUD if you cannot come.",
-        "help": "Reply TID for free times (TID 4021 or TID 8000 for a place). AFBUD cancels. FLYT gives new times. VENT: waiting list. VIDEO, TELEFON or FREMMØDE changes how you meet. DANSK for Danish. STOP ends SMS.",
-        "offers": "Free times:\n{lines}\nReply with the number, e.g. 1.",
-        "move_offers": "New times:\n{lines}\nReply with the number to move your time.",
-        "offer_line": "{n} {when} {place}",
-        "slot_gone": "Sorry, that time was taken. Other times:\n{lines}\nReply with the number.",
-        "no_slots": "There are no free times right now. Reply VENT to join the waiting list, or HELP.",
-        "unknown_place": "We do not know {code}. Write TID and the code on the poster, e.g. TID 4021.",
-        "no_such_offer": "We have not sent you time no. {n}. Reply TID to see free times.",
-        "booked": "Booked: {when} at {place}. Reply AFBUD to cancel.",
-        "already_booked": "You already have a time {when} at {place}. Reply AFBUD to cancel.",
-        "cannot_book": "That time cannot be booked now. Reply TID to see other times.",
-        "no_booking": "You have no time with us. Reply TID to find a time.",
-        "cannot_change": "Your time cannot be changed now. Call the place if you need help.",
-        "mode_not_offered": "That time can only be: {modes}.",
-        "mode_unchanged": "Your meeting {when} is already: {mode}.",
-        "no_waitlist_offer": "We have no offer for you right now. Reply TID for free times.",
-        "language_set": "OK, we will write in English. Reply HELP for help.",
-        "stopped": "You will get no more SMS from us. Reply START to get SMS again.",
-        "started": "Welcome back. You will get SMS from us again. Reply HELP for help.",
-        "waitlist_joined": "You are on the waiting list for {place} {when}. We will write if a seat is free.",
-        "waitlist_which_place": "Write VENT and the code on the poster, e.g. VENT 4021.",
-        "waitlist_not_needed": "There are still free times. Reply TID to see them.",
-        "use_afbud": "To cancel your time, reply AFBUD. Reply HELP for help.",
-        "not_understood": "Sorry, we did not understand. Reply TID for free times or HELP for help.",
-        "person_will_call": "Sorry, we did not understand. A staff member will call you soon.",
-        "person_will_call_again": "A staff member will call you soon. Reply HELP for help.",
-    },
+# The same for languages that need UCS-2 (Arabic, Farsi, Ukrainian, Polish, Turkish): 70
+# characters in one segment, 67 per part of a longer one. Where a template is not listed here,
+# its GSM-7 budget above holds in UCS-2 too.
+BUDGET_UCS2 = {
+    "already_booked": 2,
+    "booked": 2,
+    "cancelled": 2,
+    "confirm_cancel": 2,
+    "confirmed": 4,
+    "hello": 2,
+    "help": 4,
+    "mode_switched": 2,
+    "move_offers": 4,
+    "moved": 3,
+    "no_slots": 2,
+    "offers": 4,
+    "reminder_before_start": 3,
+    "reminder_day_before": 4,
+    "session_cancelled": 2,
+    "session_closed": 3,
+    "slot_gone": 5,
+    "started": 2,
+    "unknown_place": 2,
+    "waitlist_joined": 2,
+    "waitlist_left": 2,
+    "waitlist_offer": 2,
+    "which_place": 2,
 }
 
-MODE_NAMES = {
-    "da": {"in_person": "fremmøde", "video": "video", "phone": "telefon"},
-    "en": {"in_person": "in person", "video": "video", "phone": "phone"},
-}
-WEEKDAYS = {
-    "da": ["man", "tir", "ons", "tor", "fre", "lør", "søn"],
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-}
+CATALOGUE = languages.CATALOGUE
+SMS_LANGUAGES = tuple(CATALOGUE)
+TEXTS = {code: module.TEXTS for code, module in CATALOGUE.items()}
+MODE_NAMES = {code: module.MODE_NAMES for code, module in CATALOGUE.items()}
+WEEKDAYS = {code: module.WEEKDAYS for code, module in CATALOGUE.items()}
 
 
 def language_of(value) -> str:
+    """Danish or English: for texts that exist only in those two (volunteers, staff)."""
     return "en" if value == "en" else "da"
 
 
+def sms_language(value) -> str:
+    """The citizen's language if we write SMS in it, else Danish."""
+    code = (value or "da").lower()[:5]
+    if code in CATALOGUE:
+        return code
+    return code[:2] if code[:2] in CATALOGUE else "da"
+
+
+def budget(key: str, language: str = "da") -> int:
+    """Segments a template may use in a language (a UCS-2 language may have its own)."""
+    module = CATALOGUE[sms_language(language)]
+    own = getattr(module, "BUDGET", {})
+    default = BUDGET.get(key, 1)
+    if module.UCS2:
+        default = BUDGET_UCS2.get(key, default)
+    return own.get(key, default)
+
+
+def sender_prefix() -> str:
+    from django.conf import settings
+
+    return getattr(settings, "SMS_SENDER_PREFIX", SENDER_PREFIX)
+
+
+def signed(body: str) -> str:
+    """The text as sent: with who writes in front, once."""
+    prefix = sender_prefix()
+    if not prefix or body.startswith(prefix.strip()):
+        return body
+    return prefix + body
+
+
+_CUT_AT = " -–,:;/(&+"
+
+
 def shorten(text: str, limit: int) -> str:
-    """Clean to GSM-7 and cut to `limit` septets, marking the cut."""
+    """Clean to GSM-7 and shorten to `limit` septets at a word boundary ("Dokk1 -
+    Borgerservice" becomes "Dokk1", not "Dokk1 - Borgerser."). A single word longer than the
+    limit is cut at the limit."""
     text = " ".join(gsm.to_gsm7(text or "").split())
     if gsm.septets(text) <= limit:
         return text
     out = ""
-    for ch in text:
-        if gsm.septets(out + ch) > limit - 1:
+    for word in text.split(" "):
+        candidate = f"{out} {word}" if out else word
+        if gsm.septets(candidate) > limit:
             break
-        out += ch
-    return out.rstrip() + "."
+        out = candidate
+    out = out.rstrip(_CUT_AT)
+    if out:
+        return out
+    cut = ""
+    for ch in text:
+        if gsm.septets(cut + ch) > limit:
+            break
+        cut += ch
+    return cut
+
+
+def place_name(hotspot) -> str:
+    """How an SMS names a place: the editor's short name, else the title shortened readably."""
+    short = getattr(hotspot, "short_name", "") or ""
+    return shorten(short or hotspot.title, PLACE_MAX)
+
+
+def address_of(hotspot) -> str:
+    street = getattr(hotspot, "street_address", "") or ""
+    town = " ".join(
+        part for part in (getattr(hotspot, "postcode", ""), getattr(hotspot, "city", "")) if part
+    )
+    full = ", ".join(part for part in (street, town) if part)
+    return shorten(full, ADDRESS_MAX)
+
+
+def _local(moment):
+    return timezone.localtime(moment)
 
 
 def when(start, language: str) -> str:
-    local = timezone.localtime(start)
-    day = WEEKDAYS[language_of(language)][local.weekday()]
-    if language_of(language) == "en":
-        return f"{day} {local:%d.%m} at {local:%H.%M}"
-    return f"{day} {local:%d.%m} kl. {local:%H.%M}"
+    module = CATALOGUE[sms_language(language)]
+    local = _local(start)
+    return module.WHEN.format(
+        day=module.WEEKDAYS[local.weekday()], date=f"{local:%d.%m}", time=f"{local:%H.%M}"
+    )
 
 
 def clock(moment) -> str:
-    return f"{timezone.localtime(moment):%H.%M}"
+    return f"{_local(moment):%H.%M}"
+
+
+def deadline(moment, language: str, *, now=None) -> str:
+    """A reply deadline read as a time: "kl. 16.07 i dag", "kl. 09.00 i morgen", or the day and
+    date when it is further off."""
+    module = CATALOGUE[sms_language(language)]
+    local = _local(moment)
+    today = _local(now or timezone.now()).date()
+    days = (local.date() - today).days
+    if days == 0:
+        return module.DEADLINE_TODAY.format(time=clock(moment))
+    if days == 1:
+        return module.DEADLINE_TOMORROW.format(time=clock(moment))
+    return when(moment, language)
 
 
 def mode_name(mode: str, language: str) -> str:
-    return MODE_NAMES[language_of(language)].get(mode, mode)
+    return MODE_NAMES[sms_language(language)].get(mode, mode)
 
 
 def render(key: str, language: str, **values) -> str:
-    return TEXTS[language_of(language)][key].format(**values)
+    return TEXTS[sms_language(language)][key].format(**values)
+
+
+def _hotspot_of_slot(slot):
+    session = slot.occurrence.session
+    hotspot = getattr(session, "hotspot", None)
+    return hotspot if hotspot is not None else session.get_parent()
 
 
 def place_of_slot(slot) -> str:
     if getattr(slot.occurrence, "meeting_service_id", None):
-        return slot.occurrence.meeting_service.title  # a caseworker meeting: the service
-    session = slot.occurrence.session
-    return session.get_parent().title
+        # A caseworker meeting: the service.
+        return shorten(slot.occurrence.meeting_service.title, PLACE_MAX)
+    return place_name(_hotspot_of_slot(slot))
+
+
+def address_of_slot(slot) -> str:
+    if getattr(slot.occurrence, "meeting_service_id", None):
+        return ""
+    return address_of(_hotspot_of_slot(slot))
 
 
 def manage_link(booking, context: dict) -> str:
@@ -197,39 +253,72 @@ def manage_link(booking, context: dict) -> str:
 
 def booking_message(booking, event: str, **context) -> str:
     """event: confirmed, cancelled, moved, mode_switched, session_cancelled, waitlist_offer,
-    reminder_day_before, reminder_before_start."""
-    language = language_of(getattr(booking, "language", "da"))
+    reminder_day_before, reminder_before_start. Context may carry `place` and `address` (the
+    booking view loads them with the slot), `closure_reason` (an editor closed the place: the
+    citizen is told why), `expires_at`, `manage_url`/`manage_token`."""
+    language = sms_language(getattr(booking, "language", "da"))
     slot = context.get("slot") or booking.slot
     render_for_source = registry.booking_texts_for(slot.occurrence.source_kind)
     if render_for_source is not None:
         # Caseworker meetings carry what their mode needs (address, join link, "we call you"):
         # the meetings app writes their texts (sms.registry).
         return render_for_source(booking, event, **context)
+    place = shorten(context.get("place") or place_of_slot(slot), PLACE_MAX)
+    where = place
+    if booking.mode == "in_person":
+        address = context.get("address")
+        address = shorten(address, ADDRESS_MAX) if address else address_of_slot(slot)
+        where = f"{place}, {address}" if address else place
     values = {
-        "place": shorten(context.get("place") or place_of_slot(slot), PLACE_MAX),
+        "place": place,
+        "where": where,
         "when": when(slot.starts_at, language),
         "mode": mode_name(booking.mode, language),
         "ref": shorten(booking.reference or "", REF_MAX),
         "link": "",
-        "expires": clock(context["expires_at"]) if context.get("expires_at") else "",
+        "expires": deadline(context["expires_at"], language) if context.get("expires_at") else "",
+        "reason": "",
     }
     if event in ("confirmed", "moved", "reminder_day_before"):
         values["link"] = manage_link(booking, context)
+    if event == "session_cancelled" and context.get("closure_reason"):
+        event = "session_closed"
+        values["reason"] = closure_reason(context["closure_reason"])
     if event not in TEXTS[language] or event not in BUDGET:
         event = "confirmed"
     return render(event, language, **values)
 
 
-def waitlist_offer_message(entry) -> str:
+def closure_reason(reason: str) -> str:
+    """An editor's reason for a closure, short and ending like a sentence."""
+    text = shorten(reason, REASON_MAX)
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def waitlist_offer_message(entry, *, now=None) -> str:
     """Called by the booking engine when a freed seat is held for a waiting phone."""
-    language = language_of(entry.language)
+    language = sms_language(entry.language)
     slot = entry.offered_slot
     return render(
         "waitlist_offer",
         language,
-        place=shorten(place_of_slot(slot), PLACE_MAX),
+        place=place_of_slot(slot),
         when=when(slot.starts_at, language),
-        expires=clock(entry.offer_expires_at),
+        expires=deadline(entry.offer_expires_at, language, now=now),
+    )
+
+
+def waitlist_joined_message(entry) -> str:
+    """Sent when someone joins a waiting list on the web: it is on, and how to leave it."""
+    language = sms_language(entry.language)
+    occurrence = entry.occurrence
+    session = occurrence.session
+    hotspot = getattr(session, "hotspot", None) or session.get_parent()
+    return render(
+        "waitlist_joined",
+        language,
+        place=place_name(hotspot),
+        when=when(occurrence.starts_at, language),
     )
 
 

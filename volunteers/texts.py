@@ -64,7 +64,7 @@ def place(value: str) -> str:
 
 
 def when(moment, language: str) -> str:
-    return sms_texts.when(moment, language)
+    return sms_texts.when(moment, sms_texts.language_of(language))
 
 
 def place_of_occurrence(occurrence) -> str:

@@ -33,6 +33,7 @@ from ..validators import reject_cpr_number
 
 FIRST_NAME_MAX = 40
 NOTE_MAX = 200
+# The languages a booking may carry: its SMS follow it.
 LANGUAGES = set(CITIZEN_LANGUAGES)
 ACTIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
 

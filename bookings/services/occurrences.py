@@ -33,9 +33,11 @@ def cancel_occurrence(
     reason: str = "",
     source=CancellationSource.STAFF,
     now=None,
+    closure_reason: str = "",
 ) -> int:
     """Cancel one session date: every confirmed booking is cancelled and its citizen told; open
-    waiting-list offers are withdrawn. Slots and bookings stay (never deleted) for the record.
+    waiting-list offers are withdrawn. `reason` is for staff; `closure_reason` is an editor's
+    closure reason, which citizens see (also in their SMS). Slots and bookings stay (never deleted) for the record.
     Returns the number of bookings cancelled."""
     now = now or timezone.now()
     bump_now_and_on_commit()  # the date disappears from the public pages
@@ -69,7 +71,9 @@ def cancel_occurrence(
     _recount_slots(occurrence.pk)
     for booking in bookings:
         booking.status = BookingStatus.CANCELLED
-        registry.booking_event(booking, "session_cancelled", reason=reason)
+        registry.booking_event(
+            booking, "session_cancelled", reason=reason, closure_reason=closure_reason
+        )
     return len(bookings)
 
 

@@ -90,6 +90,9 @@ def join_waitlist(
             phone=phone,
             status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
         )
+    if channel == Channel.WEB:
+        # By SMS the dialog's reply says it; on the web the phone learns how to leave the list.
+        registry.waitlist_joined(entry)
     # A seat may have freed while they were reading the page.
     offer_freed_seats(occurrence=occurrence, now=now)
     entry.refresh_from_db()

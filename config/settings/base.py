@@ -283,6 +283,8 @@ REST_FRAMEWORK = {"DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRen
 
 # The number citizens text, shown on pages and posters (national format, for reading aloud).
 SMS_PUBLIC_NUMBER = os.environ.get("SMS_PUBLIC_NUMBER", "1234 5678")
+# Every text starts by saying who writes; empty where the provider shows a sender name instead.
+SMS_SENDER_PREFIX = os.environ.get("SMS_SENDER_PREFIX", "Digihjælp: ")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "sms.backends.console.SmsBackend")
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(BASE_DIR / "sent_sms"))
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")

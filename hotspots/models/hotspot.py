@@ -51,6 +51,15 @@ class HotspotPage(KnownAncestorsMixin, RoutablePageMixin, Page):
         blank=True,
         help_text=_("Shown in the directory. One or two plain sentences."),
     )
+    short_name = models.CharField(
+        _("short name for text messages"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "At most 20 characters, e.g. 'Dokk1' or 'Hovedbiblioteket'. Used in SMS. If empty, "
+            "the title is shortened at a whole word."
+        ),
+    )
     street_address = models.CharField(_("street and number"), max_length=120)
     postcode = models.CharField(_("postcode"), max_length=4, validators=[postcode_validator])
     city = models.CharField(_("town"), max_length=60)
@@ -108,6 +117,7 @@ class HotspotPage(KnownAncestorsMixin, RoutablePageMixin, Page):
     ]
 
     content_panels = Page.content_panels + [
+        FieldPanel("short_name"),
         FieldPanel("kind"),
         FieldPanel("summary"),
         MultiFieldPanel(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from bookings.phones import PRACTICE_PHONE_FIRST, PRACTICE_PHONE_LAST
 from bookings.sql import constant, insert_select
 
+from .. import texts
 from ..models import Direction, Message, OptOut, Status
 from ..queues import BULK
 from .outbox import _simulating, enqueue_queued_sends
@@ -29,6 +30,7 @@ def enqueue_many(*, bookings, body: str, purpose: str, now=None, dispatch: bool 
 
     `dispatch=False`: a caller writing several bodies under one purpose calls
     dispatch_after_commit(purpose) once at the end instead, so each text gets one task."""
+    body = texts.signed(body)  # every text says who writes
     now = now or timezone.now()
     optout_table = connection.ops.quote_name(OptOut._meta.db_table)
     at = constant(Message, "created_at", now)

@@ -101,7 +101,7 @@ def _known_language(phone: str) -> str:
     from bookings.models import Booking
 
     latest = Booking.objects.filter(phone=phone).order_by("-created_at").first()
-    return texts.language_of(latest.language) if latest else "da"
+    return texts.sms_language(latest.language) if latest else "da"
 
 
 def process_inbound_message(*, message_id: int, now=None) -> str | None:
@@ -123,6 +123,9 @@ def process_inbound_message(*, message_id: int, now=None) -> str | None:
         state.setdefault("lang", conversation.language)
         if expired:
             state["needs_person"] = conversation.needs_person
+            # The last place is remembered: "TID" next week lists the same place's times.
+            if conversation.state.get("place_code"):
+                state["place_code"] = conversation.state["place_code"]
         world = DatabaseWorld(phone=phone, now=now, simulated=message.simulated)
         with simulating(message.simulated):
             try:
@@ -141,7 +144,7 @@ def process_inbound_message(*, message_id: int, now=None) -> str | None:
                 conversation.handled_at = None
                 conversation.handled_by = None
             conversation.state = new_state
-            conversation.language = texts.language_of(new_state.get("lang"))
+            conversation.language = texts.sms_language(new_state.get("lang"))
             conversation.misses = int(new_state.get("misses") or 0)
             conversation.expires_at = now + CONVERSATION_LIFETIME
             conversation.save()

@@ -14,7 +14,7 @@ from django.utils.module_loading import import_string
 
 from bookings.phones import is_practice_phone
 
-from .. import pacing
+from .. import pacing, texts
 from ..backends.base import SmsSendError
 from ..models import (
     STATUS_RANK,
@@ -129,6 +129,8 @@ def queue_sms(
 ) -> Message:
     """Put a text for the E.164 number `to` in the outbox; it is sent once the surrounding
     transaction commits. Numbers that opted out get nothing, except the STOP confirmation."""
+    # Every text says who writes ("Digihjælp: …").
+    body = texts.signed(body)
     # A practice number (bookings.phones) is nobody's phone: its texts never leave the house.
     simulated = (
         _simulating.get() or bool(in_reply_to and in_reply_to.simulated) or is_practice_phone(to)

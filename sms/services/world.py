@@ -33,7 +33,7 @@ class DatabaseWorld:
         language = booking.language
         return {
             "when": texts.when(booking.slot.starts_at, language),
-            "place": texts.shorten(texts.place_of_slot(booking.slot), texts.PLACE_MAX),
+            "place": texts.place_of_slot(booking.slot),
             "mode": texts.mode_name(booking.mode, language),
         }
 
@@ -296,7 +296,60 @@ class DatabaseWorld:
         return dialog.Outcome(
             data={
                 "when": texts.when(occurrence.starts_at, language),
-                "place": texts.shorten(hotspot.title, texts.PLACE_MAX),
+                "place": texts.place_name(hotspot),
+            }
+        )
+
+    def last_place_code(self) -> str | None:
+        """The code of the place this phone last booked or waited at, if it still exists."""
+        from bookings.models import Booking, WaitlistEntry
+        from hotspots.models import HotspotPage
+
+        paths = []
+        for model, field in ((Booking, "slot__occurrence"), (WaitlistEntry, "occurrence")):
+            row = (
+                model.objects.filter(phone=self.phone, **{f"{field}__session__isnull": False})
+                .order_by("-created_at", "-pk")
+                .values_list("created_at", f"{field}__session__path")
+                .first()
+            )
+            if row is not None:
+                paths.append(row)
+        if not paths:
+            return None
+        _at, path = max(paths)
+        parent = path[: -HotspotPage.steplen]
+        return (
+            HotspotPage.objects.live()
+            .filter(path=parent)
+            .values_list("sms_code", flat=True)
+            .first()
+        )
+
+    def leave_waitlist(self) -> dialog.Outcome:
+        """STOP VENT: off every waiting list this phone is on."""
+        from bookings.models import WaitlistEntry, WaitlistStatus
+        from bookings.services import leave_waitlist
+
+        entries = list(
+            WaitlistEntry.objects.filter(
+                phone=self.phone,
+                status__in=[WaitlistStatus.WAITING, WaitlistStatus.OFFERED],
+                occurrence__starts_at__gt=self.now,
+            )
+            .select_related("occurrence__session")
+            .order_by("occurrence__starts_at")
+        )
+        if not entries:
+            return dialog.Outcome("not_on_waitlist")
+        for entry in entries:
+            leave_waitlist(entry=entry, now=self.now)
+        first = entries[0].occurrence
+        language = entries[0].language
+        return dialog.Outcome(
+            data={
+                "when": texts.when(first.starts_at, language),
+                "place": texts.place_name(first.session.hotspot),
             }
         )
 

@@ -147,6 +147,8 @@ def test_a_booked_date_inside_a_new_closure_is_cancelled_and_its_citizen_told(
     booking.refresh_from_db()
     assert booking.status == "cancelled"
     assert [m.to for m in sms_outbox] == [booking.phone]
+    # The citizen is told the editor's reason, shortly.
+    assert "er aflyst: Sygdom. Svar TID" in sms_outbox[0].body
 
 
 def test_citizens_see_the_closure_and_its_reason_on_the_hotspot_and_session_pages(client, hotspot):

@@ -72,7 +72,7 @@ def test_changing_the_times_moves_the_booking_to_the_new_time_and_tells_the_citi
     assert timezone.localtime(booking.slot.starts_at).time() == time(13, 0)
     assert booking.events.filter(kind="moved", actor="system").count() == 1
     assert [m.to for m in sms_outbox] == [booking.phone]
-    assert sms_outbox[0].body.startswith("Din tid er flyttet til tir 03.03 kl. 13.00")
+    assert sms_outbox[0].body.startswith("Digihjælp: Din tid er flyttet til tir 03.03 kl. 13.00")
 
     # The 10:00 time is gone: nobody is left on it, so the slot itself is deleted.
     occurrence = Occurrence.objects.get(pk=slot.occurrence_id)
@@ -142,7 +142,7 @@ def test_when_every_new_time_that_day_is_full_the_booking_is_cancelled_and_the_c
         [bookings[time(11)].phone, bookings[time(11, 30)].phone]
     )
     body = {m.to: m.body for m in sms_outbox}[bookings[time(11)].phone]
-    assert body.startswith("Beklager,")
+    assert body.startswith("Digihjælp: Beklager,")
     assert body.endswith("tir 03.03 kl. 11.00 er aflyst. Svar TID for at finde en ny tid.")
 
     # The vanished times stay for the record, closed; nobody waiting is offered them.
@@ -254,7 +254,7 @@ def test_an_offer_of_a_vanished_time_becomes_an_offer_of_a_free_new_time(
     assert {slot_at(occurrence, 11).capacity, slot_at(occurrence, 11, 30).capacity} == {0}
     assert_counters_match_bookings(occurrence)
     [offer] = [m for m in sms_outbox if m.to == entry.phone]
-    assert offer.body.startswith("Der er en ledig plads:") and "kl. 13.30" in offer.body
+    assert offer.body.startswith("Digihjælp: Der er en ledig plads:") and "kl. 13.30" in offer.body
 
     sent = len(sms_outbox)
     with django_capture_on_commit_callbacks(execute=True):

@@ -49,7 +49,7 @@ def test_staff_simulator_and_needs_person(live_server, browser_page):
     page.fill("input[name=password]", "secret-password-1")
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/admin/sms/simulator/")
-    for text in ("tid 4021", "1", "hvad er klokken", "hallo?"):
+    for text in ("tid 4021", "1", "hvad er klokken", "blå bil?"):
         page.fill("input[name=text]", text)
         page.fill("input[name=phone]", "70 00 00 50")  # the simulator takes practice numbers
         page.get_by_role("button", name="Send").click()

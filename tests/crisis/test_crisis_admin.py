@@ -86,7 +86,9 @@ def test_start_from_the_admin_changes_bookings_texts_and_shows_the_banner(
         "active",
         1,
     )
-    assert [m.to for m in sms_outbox if m.body.startswith(MESSAGE)] == ["+4520123401"]
+    assert [m.to for m in sms_outbox if m.body.startswith(f"Digihjælp: {MESSAGE}")] == [
+        "+4520123401"
+    ]
     progress = client.get(reverse("crisis_admin:progress", args=[action.pk])).json()
     assert progress["done"] and progress["percent"] == 100 and progress["sent"] == 1
     detail = client.get(reverse("crisis_admin:detail", args=[action.pk]))

@@ -11,6 +11,7 @@ from bookings.models import Booking, Slot
 from crisis import selectors, services
 from crisis.models import CrisisAction
 from crisis.texts import KEYWORDS, LINES
+from sms import texts as sms_texts
 from sms.models import Message
 from sms.services import simulate_inbound
 from tests.factories import make_hotspot, make_session
@@ -65,7 +66,10 @@ def start(w, *, kind="to_video", restore=True, now, message=MESSAGE, message_en=
 
 
 def text_to(phone, purpose):
-    return Message.objects.get(to_number=f"+45{phone}", purpose=purpose).body
+    """The text sent, without the "Digihjælp: " every text starts with."""
+    body = Message.objects.get(to_number=f"+45{phone}", purpose=purpose).body
+    assert body.startswith("Digihjælp: ")
+    return body.removeprefix("Digihjælp: ")
 
 
 def reply(phone, body, now):
@@ -127,10 +131,13 @@ def test_every_answer_a_crisis_text_names_works_for_its_recipient(places, now):
     # Moved to phone at a place with no video: only AFBUD is named, and it works.
     assert KEYWORDS["phone"] == ["AFBUD"]
     assert reply("20123404", "AFBUD", now)[0] == "cancel:ok"
-    # Cancelled (no remote help there): TID lists times that can really be booked, and 1 books.
+    # Cancelled (no remote help there): TID lists times that can really be booked (at the place
+    # the phone booked before, after the crisis), and 1 books.
     assert KEYWORDS["cancelled"] == ["TID"]
     actions, offers = reply("20123403", "TID", now)
-    assert actions == "find_offers:ok" and "Lokalcenter" not in offers.split("\n", 3)[1]
+    assert actions == "find_offers:ok" and offers.startswith("Ledige tider:\n1 ")
+    cancelled_at = Booking.objects.get(pk=w.at_c.pk).slot.starts_at
+    assert sms_texts.when(cancelled_at, "da") not in offers
     assert reply("20123403", "1", now)[0] == "book:ok"
 
 

@@ -144,7 +144,7 @@ def world(home, settings):
         phone=A_PHONE,
         channel="web",
     )
-    simulate_inbound(phone=A_PHONE, body="hallo?? hvem er det")
+    simulate_inbound(phone=A_PHONE, body="hvem er det??")
     simulate_inbound(phone=A_PHONE, body="det forstår jeg ikke")  # needs a person now
 
     location = MeetingLocation.objects.create(

@@ -34,8 +34,8 @@ def two_organisations(db):
         channel="web",
     )
     for phone in (PHONE_A, PHONE_B):
-        services.simulate_inbound(phone=phone, body="hej")
-        services.simulate_inbound(phone=phone, body="hallo?? hvem er det")
+        services.simulate_inbound(phone=phone, body="blå bil")
+        services.simulate_inbound(phone=phone, body="hvem er det??")
     return org_a, org_b, booking_a, booking_b
 
 

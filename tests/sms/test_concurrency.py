@@ -33,7 +33,9 @@ def test_thirty_phones_race_for_the_last_seats():
             inbound_params("tid 4021", sid=f"SMtid{n}", sender=phone),
         )
     assert (
-        Message.objects.filter(direction=Direction.OUT, body__startswith="Ledige tider").count()
+        Message.objects.filter(
+            direction=Direction.OUT, body__startswith="Digihjælp: Ledige tider"
+        ).count()
         == 30
     )
 
@@ -63,12 +65,15 @@ def test_thirty_phones_race_for_the_last_seats():
         for phone in PHONES
     }
     confirmed = [
-        p for p, bodies in replies.items() if bodies and bodies[0].startswith("Du er booket")
+        p
+        for p, bodies in replies.items()
+        if bodies and bodies[0].startswith("Digihjælp: Du er booket")
     ]
     told_gone = [
         p
         for p, bodies in replies.items()
-        if bodies and bodies[0].startswith("Beklager, den tid blev taget. Andre tider:\n1 ")
+        if bodies
+        and bodies[0].startswith("Digihjælp: Beklager, den tid blev taget. Andre tider:\n1 ")
     ]
     assert len(confirmed) == CAPACITY
     assert len(told_gone) == len(PHONES) - CAPACITY

@@ -20,6 +20,14 @@ from sms.models import Direction, Message, OptOut, Status
 
 from .conftest import make_bookable_session
 
+
+@pytest.fixture(autouse=True)
+def _no_sender_prefix(settings):
+    # Transport tests compare bodies byte for byte; the "Digihjælp: " prefix every text gets
+    # is tested in test_every_queued_text_says_who_writes.
+    settings.SMS_SENDER_PREFIX = ""
+
+
 PHONE = "+4520304050"
 
 
@@ -359,3 +367,11 @@ def test_periodic_jobs_are_registered():
     from config.periodic import registered_jobs
 
     assert {"sms_outbox", "sms_reminders", "sms_purge"} <= set(registered_jobs())
+
+
+@pytest.mark.django_db
+def test_every_queued_text_says_who_writes(settings):
+    settings.SMS_SENDER_PREFIX = "Digihjælp: "
+    assert services.queue_sms(to=PHONE, body="Husk din tid", purpose="test").body == (
+        "Digihjælp: Husk din tid"
+    )

@@ -8,6 +8,14 @@ from sms import pacing, services
 from sms.models import Direction, Message
 from sms.queues import BULK, INTERACTIVE, queue_for_purpose
 
+
+@pytest.fixture(autouse=True)
+def _no_sender_prefix(settings):
+    # Transport tests compare bodies byte for byte; the "Digihjælp: " prefix every text gets
+    # is tested in test_every_queued_text_says_who_writes.
+    settings.SMS_SENDER_PREFIX = ""
+
+
 PHONE = "+4520123456"
 QUEUES = {"QUEUES": ["interactive", "default", "bulk"]}
 

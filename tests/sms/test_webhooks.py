@@ -44,7 +44,7 @@ def test_valid_signature_is_accepted(client, django_capture_on_commit_callbacks)
     inbound = Message.objects.get(direction=Direction.IN)
     assert inbound.status == Status.PROCESSED
     assert [m.to for m in sms.outbox] == [PHONE]
-    assert sms.outbox[0].body.startswith("Svar TID")
+    assert sms.outbox[0].body.startswith("Digihjælp: Svar TID")
 
 
 @pytest.mark.django_db
@@ -87,7 +87,7 @@ def test_same_message_sid_three_times_books_once(client, django_capture_on_commi
     session = make_bookable_session(sms_code="4021")
     with django_capture_on_commit_callbacks(execute=True):
         first = signed_post(client, INBOUND, inbound_params("tid 4021", sid="SM1"))
-    assert sms.outbox[-1].body.startswith("Ledige tider:")
+    assert sms.outbox[-1].body.startswith("Digihjælp: Ledige tider:")
     responses = []
     for _ in range(3):
         with django_capture_on_commit_callbacks(execute=True):
@@ -99,7 +99,7 @@ def test_same_message_sid_three_times_books_once(client, django_capture_on_commi
     assert bookings.count() == 1
     assert bookings.get().slot.occurrence.session_id == session.pk
     assert Message.objects.filter(direction=Direction.IN, provider_sid="SM2").count() == 1
-    confirmations = [m for m in sms.outbox if m.body.startswith("Du er booket")]
+    confirmations = [m for m in sms.outbox if m.body.startswith("Digihjælp: Du er booket")]
     assert len(confirmations) == 1
     assert len(sms.outbox) == 2  # the list of times, then one confirmation
 

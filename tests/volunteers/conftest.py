@@ -59,7 +59,9 @@ def sent_to(phone, purpose=None):
     messages = Message.objects.filter(direction="out", to_number=phone)
     if purpose:
         messages = messages.filter(purpose=purpose)
-    return list(messages.order_by("created_at", "pk").values_list("body", flat=True))
+    bodies = list(messages.order_by("created_at", "pk").values_list("body", flat=True))
+    assert all(b.startswith("Digihjælp: ") for b in bodies)  # every text says who writes
+    return [b.removeprefix("Digihjælp: ") for b in bodies]
 
 
 @pytest.fixture

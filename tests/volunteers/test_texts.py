@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import pytest
 
 from sms import gsm
+from sms import texts as sms_texts
 from volunteers import texts
 
 
@@ -21,7 +22,7 @@ def test_texts_fit_gsm7_and_budget(key, language):
         "days": 7,
         "link": "https://digihjaelp.kommune.example/frivillig/",
     }
-    body = texts.render(key, language, **values)
+    body = sms_texts.signed(texts.render(key, language, **values))  # as sent: "Digihjælp: …"
     assert gsm.is_gsm7(body), gsm.non_gsm_characters(body)
     assert gsm.segments(body) <= texts.BUDGET[key]
 
