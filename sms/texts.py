@@ -7,6 +7,8 @@ hotspot name cannot push a reminder into three UCS-2 segments."""
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from bookings import registry as engine
+
 from . import gsm, registry
 
 PLACE_MAX = 28
@@ -49,6 +51,18 @@ BUDGET = {
     "waitlist_which_place": 1,
     "waitlist_not_needed": 1,
 }
+
+# A video booking's texts carry its join link (" Video: https://…/m/<token>/", about 70
+# septets): these events, with these budgets where the link needs a segment more.
+VIDEO_LINK_EVENTS = (
+    "confirmed",
+    "moved",
+    "mode_switched",
+    "reminder_day_before",
+    "reminder_before_start",
+)
+VIDEO_BUDGET = {"reminder_before_start": 2}
+VIDEO_LINE = "Video: {url}"
 
 TEXTS = {
     "da": {
@@ -217,7 +231,21 @@ def booking_message(booking, event: str, **context) -> str:
         values["link"] = manage_link(booking, context)
     if event not in TEXTS[language] or event not in BUDGET:
         event = "confirmed"
-    return render(event, language, **values)
+    return render(event, language, **values) + video_line(booking, event)
+
+
+def video_line(booking, event: str) -> str:
+    """ " Video: <join link>" for a confirmed video booking of an IT-café session, whose room
+    the meetings app made when it became a video booking (bookings.registry); "" otherwise.
+    Only reads."""
+    if event not in VIDEO_LINK_EVENTS or getattr(booking, "mode", "") != "video":
+        return ""
+    url = engine.video_join_url(booking)
+    return f" {VIDEO_LINE.format(url=url)}" if url else ""
+
+
+def budget(key: str, *, with_video_link: bool = False) -> int:
+    return VIDEO_BUDGET.get(key, BUDGET[key]) if with_video_link else BUDGET[key]
 
 
 def waitlist_offer_message(entry) -> str:
