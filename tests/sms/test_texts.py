@@ -102,3 +102,20 @@ def test_shorten_cleans_and_cuts():
     assert gsm.is_gsm7(short)
     assert gsm.septets(short) <= texts.PLACE_MAX
     assert texts.shorten("Café “Lyset”", 28) == 'Café "Lyset"'
+
+
+@override_settings(PUBLIC_BASE_URL="https://digihjaelp.example")
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("event", texts.VIDEO_LINK_EVENTS)
+def test_an_it_cafe_video_text_carries_its_join_link_within_budget(monkeypatch, language, event):
+    from bookings import registry
+
+    link = "https://digihjaelp.example/m/" + "B" * 32 + "/"  # 24 bytes, urlsafe base64
+    monkeypatch.setattr(registry, "video_join_url", lambda booking: link)
+    booking = fake_booking(language, "video")
+    text = texts.booking_message(booking, event)
+    assert text.endswith(f" Video: {link}")
+    assert gsm.is_gsm7(text)
+    assert gsm.segments(text) <= texts.budget(event, with_video_link=True), text
+    # Only video bookings carry it.
+    assert link not in texts.booking_message(fake_booking(language, "phone"), event)
