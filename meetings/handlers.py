@@ -14,15 +14,39 @@ def ensure_video_room(booking, event: str, **context) -> None:
         room_for_booking(booking)
 
 
+# A bulk switch of up to this many bookings makes their rooms in its own transaction; a larger
+# one (a crisis over a whole municipality) leaves them to a task on the bulk queue once it
+# commits, so the switch and its texts stay fast. The texts promise the link in the reminder
+# before the start, hours later; the periodic job "video_rooms" is the safety net.
+ROOMS_INLINE_MAX = 500
+
+
 def ensure_video_rooms(event: str, booking_ids, *, now, notify_citizens, **context) -> None:
     """A bulk switch to video (crisis mode): every booking switched, IT-café or caseworker
-    meeting, gets its room now, in the switch's transaction, so its reminder carries the join
-    link and the join page works. Set-based (a few INSERTs for thousands of bookings)."""
+    meeting, gets its room (set-based), so its reminder carries the join link and the join
+    page works."""
     if event != "mode_switched" or context.get("mode") != "video":
         return
+    from django.db import transaction
+
     from .services import ensure_rooms
 
-    ensure_rooms(booking_ids=booking_ids)
+    if len(booking_ids) <= ROOMS_INLINE_MAX:
+        ensure_rooms(booking_ids=booking_ids)
+    else:
+        transaction.on_commit(_enqueue_rooms)
+
+
+def _enqueue_rooms() -> None:
+    import logging
+
+    from .tasks import make_video_rooms
+
+    try:
+        make_video_rooms.enqueue()
+    except Exception:
+        # The periodic job makes them on its next run.
+        logging.getLogger(__name__).exception("Could not enqueue the video rooms task")
 
 
 def host_url(booking, *, display_name: str) -> str:

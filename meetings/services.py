@@ -3,6 +3,7 @@ the booking engine (bookings.services); these functions add what only meetings h
 rooms, the caseworker's notices, and SMS invitations."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -37,12 +38,12 @@ def _needs_room(booking: Booking) -> bool:
     )
 
 
-def _new_room(booking: Booking) -> VideoRoom:
-    valid_from, valid_until = join_window(booking.slot)
+def _new_room(booking_id: int, slot, *, provider: str) -> VideoRoom:
+    valid_from, valid_until = join_window(slot)
     room_id = video.new_room_id()
     return VideoRoom(
-        booking=booking,
-        provider=video.get_provider().name,
+        booking_id=booking_id,
+        provider=provider,
         room_id=room_id,
         join_token_hash=video.hash_token(video.join_token_for(room_id)),
         valid_from=valid_from,
@@ -63,7 +64,7 @@ def room_for_booking(booking: Booking) -> VideoRoom | None:
     if room is None:
         try:
             with transaction.atomic():
-                room = _new_room(booking)
+                room = _new_room(booking.pk, booking.slot, provider=video.get_provider().name)
                 room.save()
         except IntegrityError:
             # Two requests created it at once: use theirs.
@@ -81,23 +82,40 @@ def ensure_rooms(*, booking_ids) -> int:
     Returns the rooms created."""
     created = 0
     ids = list(booking_ids)
+    provider = video.get_provider().name
     for start in range(0, len(ids), ROOM_CHUNK):
-        chunk = ids[start : start + ROOM_CHUNK]
-        bookings = (
-            Booking.objects.filter(
-                pk__in=chunk,
-                mode=Mode.VIDEO,
-                status=BookingStatus.CONFIRMED,
-                video_room__isnull=True,
-            )
-            .select_related("slot")
-            .only("pk", "mode", "status", "slot__starts_at", "slot__ends_at")
-        )
-        rooms = [_new_room(booking) for booking in bookings]
+        rows = Booking.objects.filter(
+            pk__in=ids[start : start + ROOM_CHUNK],
+            mode=Mode.VIDEO,
+            status=BookingStatus.CONFIRMED,
+            video_room__isnull=True,
+        ).values_list("pk", "slot__starts_at", "slot__ends_at")
+        rooms = [
+            _new_room(pk, _Window(starts_at, ends_at), provider=provider)
+            for pk, starts_at, ends_at in rows
+        ]
         # ignore_conflicts: a room made meanwhile by a citizen's own switch stays theirs.
         VideoRoom.objects.bulk_create(rooms, ignore_conflicts=True)
         created += len(rooms)
     return created
+
+
+class _Window(NamedTuple):
+    starts_at: object
+    ends_at: object
+
+
+def make_missing_rooms(*, now=None) -> int:
+    """A room for every confirmed video booking not yet over that has none: what a large bulk
+    switch leaves to the bulk queue, and the periodic safety net if that task was lost."""
+    now = now or timezone.now()
+    ids = Booking.objects.filter(
+        mode=Mode.VIDEO,
+        status=BookingStatus.CONFIRMED,
+        slot__ends_at__gt=now,
+        video_room__isnull=True,
+    ).values_list("pk", flat=True)
+    return ensure_rooms(booking_ids=list(ids))
 
 
 def join_path(room: VideoRoom) -> str:

@@ -406,3 +406,23 @@ def test_it_cafe_bookings_moved_to_video_get_their_room_and_link(places, now, se
     send_due_reminders(now=booking.slot.starts_at - timedelta(minutes=60))
     reminder = Message.objects.get(to_number="+4520123401", purpose="reminder_before_start")
     assert "https://digihjaelp.example/m/" in reminder.body
+
+
+def test_a_large_switch_leaves_the_rooms_to_the_bulk_queue_and_the_periodic_job(
+    places, now, monkeypatch
+):
+    """Above the inline limit the switch commits without rooms and a task makes them once it
+    commits; if that task was lost, the periodic job does."""
+    from config.periodic import registered_jobs
+    from meetings import handlers
+    from meetings.models import VideoRoom
+
+    monkeypatch.setattr(handlers, "ROOMS_INLINE_MAX", 0)
+    monkeypatch.setattr(timezone, "now", lambda: now)  # the task reads the clock
+    w = places
+    start(w, now=now)  # commits: the (immediate) task runs
+    assert set(VideoRoom.objects.values_list("booking_id", flat=True)) == {w.at_a.pk, w.at_a_en.pk}
+    VideoRoom.objects.all().delete()
+    assert registered_jobs()["video_rooms"](now) == "created=2"
+    assert VideoRoom.objects.count() == 2
+    assert registered_jobs()["video_rooms"](now) == "created=0"
