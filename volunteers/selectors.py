@@ -173,12 +173,8 @@ def bookings_for_shift(shift: Shift):
     )
 
 
-def video_booking_on_shift(shift: Shift, booking_id) -> Booking | None:
-    """A confirmed video booking of the shift's session date, or None."""
-    try:
-        booking_id = int(booking_id)
-    except (TypeError, ValueError):
-        return None
+def video_booking_on_shift(shift: Shift, booking_id: int) -> Booking | None:
+    """A confirmed video booking of the shift's session date, or None (the URL's int)."""
     return (
         Booking.objects.filter(
             pk=booking_id,
