@@ -50,6 +50,7 @@ BUDGET = {
     "waitlist_joined": 1,
     "waitlist_which_place": 1,
     "waitlist_not_needed": 1,
+    "video_link": 1,
 }
 
 # A video booking's texts carry its join link (" Video: https://…/m/<token>/", about 70
@@ -100,6 +101,7 @@ TEXTS = {
         "not_understood": "Det forstod vi ikke. Svar TID for ledige tider eller HJÆLP for hjælp.",
         "person_will_call": "Det forstod vi ikke. En medarbejder ringer dig op snarest.",
         "person_will_call_again": "En medarbejder ringer dig op snarest. Svar HJÆLP for hjælp.",
+        "video_link": "Din tid {when} er et videomøde. Video: {url}",
     },
     "en": {
         "confirmed": "Booked: {place} {when}, {mode}. Ref {ref}. Reply AFBUD to cancel, FLYT for a new time.{link}",
@@ -136,6 +138,7 @@ TEXTS = {
         "not_understood": "Sorry, we did not understand. Reply TID for free times or HELP for help.",
         "person_will_call": "Sorry, we did not understand. A staff member will call you soon.",
         "person_will_call_again": "A staff member will call you soon. Reply HELP for help.",
+        "video_link": "Your time {when} is a video meeting. Video: {url}",
     },
 }
 
@@ -242,6 +245,13 @@ def video_line(booking, event: str) -> str:
         return ""
     url = engine.video_join_url(booking)
     return f" {VIDEO_LINE.format(url=url)}" if url else ""
+
+
+def video_link_message(booking, url: str) -> str:
+    """The join link on its own, for a booking that became a video booking after its
+    reminder went out."""
+    language = language_of(getattr(booking, "language", "da"))
+    return render("video_link", language, when=when(booking.slot.starts_at, language), url=url)
 
 
 def budget(key: str, *, with_video_link: bool = False) -> int:

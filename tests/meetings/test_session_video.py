@@ -196,3 +196,29 @@ def test_a_meetings_texts_and_pages_read_its_room_and_never_make_one(world, now,
     assert "/m/" not in text
     assert not _writes(queries)
     assert not VideoRoom.objects.exists()
+
+
+def test_a_booking_switched_to_video_after_its_reminder_gets_the_link_once(cafe, settings):
+    """A crisis switching today's times: the reminder before the start went out in person;
+    the link the crisis text promised follows on the next reminder run, once."""
+    from bookings.models import Booking
+    from bookings.services import bulk
+
+    settings.PUBLIC_BASE_URL = "https://digihjaelp.example"
+    booking = _book(cafe[3], "in_person")
+    soon = booking.slot.starts_at - timedelta(minutes=60)
+    send_due_reminders(now=soon)
+    assert not JOIN_LINK.search(sent_to(cphone(1), "reminder_before_start")[0])
+    bulk.switch_mode(
+        bookings=Booking.objects.filter(pk=booking.pk),
+        mode="video",
+        actor="staff",
+        notify_citizens=False,
+    )
+    send_due_reminders(now=soon + timedelta(minutes=5))
+    send_due_reminders(now=soon + timedelta(minutes=10))
+    late = sent_to(cphone(1), "video_link")
+    assert len(late) == 1
+    path = JOIN_LINK.search(late[0]).group(1)
+    room = VideoRoom.objects.get(booking=booking)
+    assert room.room_id and path.startswith("/m/")

@@ -45,6 +45,7 @@ def worst_values(language):
         "code": "9999",
         "n": 99,
         "lines": lines,
+        "url": "https://digihjaelp.example/m/" + "B" * 32 + "/",
     }
 
 
