@@ -22,6 +22,10 @@ rooms, volunteers or crisis actions. Apps above it register here, in their AppCo
 - capacity counters: how many volunteers are on shift per occurrence (capacity per volunteer).
 - manage views: the manage page of a booking whose source is not a session (a caseworker
   meeting has its own).
+- video links: the citizen's join link of a video booking (for its texts) and the host's way
+  into its room (for the volunteer running an IT-café shift). The meetings app owns the video
+  provider and fills this; texts and the volunteer portal only read it. Both only read: a room
+  is created when the booking becomes a video booking, never while a text or page renders.
 
 Registration is idempotent per key, so a module imported twice does not run a handler twice."""
 
@@ -46,13 +50,16 @@ class _Registry:
     booking_event: dict[str, dict[str, Callable]] = field(
         default_factory=lambda: {stage: {} for stage in STAGES}
     )
-    bulk_event: dict[str, Callable] = field(default_factory=dict)
+    bulk_event: dict[str, dict[str, Callable]] = field(
+        default_factory=lambda: {stage: {} for stage in STAGES}
+    )
     waitlist_offer: dict[str, Callable] = field(default_factory=dict)
     waitlist_joined: dict[str, Callable] = field(default_factory=dict)
     mode_policies: dict[str, Callable] = field(default_factory=dict)
     mode_conditions: dict[str, Callable] = field(default_factory=dict)
     capacity_counters: dict[str, Callable] = field(default_factory=dict)
     manage_views: dict[str, Callable] = field(default_factory=dict)
+    video_links: dict[str, tuple[Callable, Callable]] = field(default_factory=dict)
 
 
 _registry = _Registry()
@@ -65,9 +72,12 @@ def on_booking_event(key: str, handler: Callable, *, stage: str = "notify") -> N
     _registry.booking_event[stage][key] = handler
 
 
-def on_bulk_booking_event(key: str, handler: Callable) -> None:
-    """handler(event: str, booking_ids: list[int], *, now, notify_citizens: bool, **context)."""
-    _registry.bulk_event[key] = handler
+def on_bulk_booking_event(key: str, handler: Callable, *, stage: str = "notify") -> None:
+    """handler(event: str, booking_ids: list[int], *, now, notify_citizens: bool, **context).
+    Stages as for booking events: video rooms ("prepare") exist before texts ("notify")."""
+    if stage not in STAGES:
+        raise ValueError(f"stage must be one of {STAGES}")
+    _registry.bulk_event[stage][key] = handler
 
 
 def on_waitlist_offer(key: str, handler: Callable) -> None:
@@ -102,6 +112,13 @@ def add_manage_view(source_kind: str, view: Callable) -> None:
     _registry.manage_views[source_kind] = view
 
 
+def add_video_links(key: str, *, join_url: Callable, host_url: Callable) -> None:
+    """join_url(booking) -> str: the citizen's join link ("" if the booking has no room).
+    host_url(booking, *, display_name) -> str: the provider's address for the host, as
+    moderator ("" if none)."""
+    _registry.video_links[key] = (join_url, host_url)
+
+
 # --- what the engine calls ---------------------------------------------------------------------
 
 
@@ -116,8 +133,9 @@ def bulk_booking_event(
 ) -> None:
     if not booking_ids:
         return
-    for handler in _registry.bulk_event.values():
-        handler(event, booking_ids, now=now, notify_citizens=notify_citizens, **context)
+    for stage in STAGES:
+        for handler in _registry.bulk_event[stage].values():
+            handler(event, booking_ids, now=now, notify_citizens=notify_citizens, **context)
 
 
 def waitlist_joined(entry) -> None:
@@ -160,3 +178,17 @@ def helpers_on_shift(occurrence_ids) -> dict[int, int]:
 
 def manage_view_for(source_kind: str) -> Callable | None:
     return _registry.manage_views.get(source_kind)
+
+
+def video_join_url(booking) -> str:
+    for join_url, _host_url in _registry.video_links.values():
+        if url := join_url(booking):
+            return url
+    return ""
+
+
+def video_host_url(booking, *, display_name: str) -> str:
+    for _join_url, host_url in _registry.video_links.values():
+        if url := host_url(booking, display_name=display_name):
+            return url
+    return ""

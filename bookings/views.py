@@ -357,7 +357,17 @@ def _booking_context(booking, token: str, *, now=None) -> dict:
         "mode_label": MODE_LABELS.get(booking.mode, booking.mode),
         "manage_url": reverse("bookings:manage", kwargs={"token": token}),
         "is_future": slot.starts_at > now,
+        "join_path": _join_path(booking),
     }
+
+
+def _join_path(booking) -> str:
+    """The video booking's join page (/m/<token>/), read from the video app's registration;
+    "" when it has no room. Reads only."""
+    if booking.mode != "video" or booking.status != BookingStatus.CONFIRMED:
+        return ""
+    url = registry.video_join_url(booking)
+    return url.removeprefix(settings.PUBLIC_BASE_URL) if url else ""
 
 
 @require_GET

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
@@ -185,6 +185,48 @@ def changed_bookings_at(applied_at) -> QuerySet:
     )
 
 
+def _text_group() -> Case:
+    """Which of the action's texts a booking's citizen gets, in SQL, as crisis.services
+    composes them: one body per outcome line (a caseworker meeting's video and cancelled lines
+    are its own; phone is the same for both), per other remote mode the place offers, per
+    language."""
+    meeting = Q(slot__occurrence__meeting_service__isnull=False)
+    return Case(
+        When(Q(outcome=Mode.VIDEO) & meeting, then=Value("video_meeting")),
+        When(Q(outcome=CANCELLED) & meeting, then=Value("cancelled_meeting")),
+        default=F("outcome"),
+        output_field=CharField(),
+    )
+
+
+def _other_remote() -> Case:
+    return Case(
+        When(Q(outcome=Mode.VIDEO) & source_offers(Mode.PHONE), then=Value(Mode.PHONE)),
+        When(Q(outcome=Mode.PHONE) & source_offers(Mode.VIDEO), then=Value(Mode.VIDEO)),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def texts_to_send(kind: str, bookings: QuerySet) -> int:
+    """How many texts the action queues for sending: one per phone number and text (a citizen
+    with two bookings that get the same line gets it once, with two different lines twice),
+    none to a number that opted out."""
+    return (
+        bookings.exclude(phone="")
+        .exclude(phone__in=OptOut.objects.values("phone"))
+        .annotate(outcome=outcome_of(kind))
+        .annotate(
+            group=_text_group(),
+            other=_other_remote(),
+            lang=Case(When(language="en", then=Value("en")), default=Value("da")),
+        )
+        .values("phone", "group", "other", "lang")
+        .distinct()
+        .count()
+    )
+
+
 @dataclass
 class DryRun:
     bookings: int = 0
@@ -194,6 +236,7 @@ class DryRun:
     opted_out: list[str] = field(default_factory=list)
     no_phone: list = field(default_factory=list)
     places: list = field(default_factory=list)
+    texts: int = 0
 
     def total(self, outcome: str) -> int:
         return sum(place[outcome] for place in self.places)
@@ -209,10 +252,6 @@ class DryRun:
     @property
     def cancelled(self) -> int:
         return self.total(CANCELLED)
-
-    @property
-    def texts(self) -> int:
-        return self.phones - len(self.opted_out)
 
 
 def dry_run(*, kind: str, paths, starts_at, ends_at) -> DryRun:
@@ -233,6 +272,7 @@ def dry_run(*, kind: str, paths, starts_at, ends_at) -> DryRun:
             paths=paths, starts_at=starts_at, ends_at=ends_at
         ).count()
     result.places = outcomes_per_place(kind=kind, paths=paths, starts_at=starts_at, ends_at=ends_at)
+    result.texts = texts_to_send(kind, bookings)
     # A citizen is a phone number, or a booking without one (we cannot tell those apart).
     result.citizens = result.phones + bookings.filter(phone="").count()
     return result

@@ -239,11 +239,14 @@ def _queue_outcome_texts(action, changed, *, now) -> None:
     purpose = action.sms_purpose
     for mode, other in OTHER_REMOTE.items():
         offers_other = bulk.source_offers(other)
-        sessions, meetings = _split_by_source(
-            changed.filter(status=BookingStatus.CONFIRMED, mode=mode)
-        )
-        # Phone is the same for both; a meeting's video line says where its link comes.
-        kinds = [(sessions, mode), (meetings, f"{mode}_meeting" if mode == Mode.VIDEO else mode)]
+        moved = changed.filter(status=BookingStatus.CONFIRMED, mode=mode)
+        if mode == Mode.VIDEO:
+            # A meeting's video line is its own; a citizen with both gets both.
+            sessions, meetings = _split_by_source(moved)
+            kinds = [(sessions, mode), (meetings, f"{mode}_meeting")]
+        else:
+            # The phone line is the same for both: one text per phone.
+            kinds = [(moved, mode)]
         for moved, outcome in kinds:
             _send(
                 action,

@@ -15,12 +15,12 @@ from . import translations
 # cancelled_meeting (a caseworker meeting), closed / closed_meeting (a "close" action),
 # restored, stays, stays_fixed, reopened, reopened_meeting. extra: the other remote mode the
 # place offers ("video:phone": moved to video where phone is offered too). A caseworker
-# meeting's video line says where the link comes (its reminder carries it, meetings/texts.py);
-# an IT-café's promises no link, because nothing sends one for sessions yet.
+# meeting's and an IT-café's video lines say where the link comes: the reminders carry it
+# (meetings/texts.py, sms/texts.video_line); the room is made as the booking is switched.
 LINES = {
     "da": {
-        "video": "Din tid bliver et videomøde. Svar AFBUD hvis du ikke kan.",
-        "video:phone": "Din tid bliver et videomøde. Svar TELEFON hvis du hellere vil ringes op, AFBUD hvis du ikke kan.",
+        "video": "Din tid bliver et videomøde, linket kommer i påmindelsen før tiden. Svar AFBUD hvis du ikke kan.",
+        "video:phone": "Din tid bliver et videomøde, linket kommer i påmindelsen før tiden. Svar TELEFON hvis du hellere vil ringes op, AFBUD hvis du ikke kan.",
         "video_meeting": "Dit møde bliver et videomøde, linket kommer i påmindelsen før mødet. Svar AFBUD hvis du ikke kan.",
         "video_meeting:phone": "Dit møde bliver et videomøde, linket kommer i påmindelsen før mødet. Svar TELEFON hvis du hellere vil ringes op, AFBUD hvis du ikke kan.",
         "phone": "Din tid bliver en telefonsamtale: vi ringer dig op på dette nummer. Svar AFBUD hvis du ikke kan.",
@@ -36,8 +36,8 @@ LINES = {
         "reopened_meeting": "Vi har åbent igen. Vi kontakter dig om en ny tid.",
     },
     "en": {
-        "video": "Your time becomes a video meeting. Reply AFBUD if you cannot come.",
-        "video:phone": "Your time becomes a video meeting. Reply TELEFON if you prefer a phone call, AFBUD if you cannot come.",
+        "video": "Your time becomes a video meeting, the link comes in the reminder before it. Reply AFBUD if you cannot come.",
+        "video:phone": "Your time becomes a video meeting, the link comes in the reminder before it. Reply TELEFON if you prefer a phone call, AFBUD if you cannot come.",
         "video_meeting": "Your meeting becomes a video meeting, the link comes in the reminder before it. Reply AFBUD if you cannot come.",
         "video_meeting:phone": "Your meeting becomes a video meeting, the link comes in the reminder before it. Reply TELEFON if you prefer a phone call, AFBUD if you cannot come.",
         "phone": "Your time becomes a phone call: we call you on this number. Reply AFBUD if you cannot make it.",

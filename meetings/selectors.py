@@ -146,13 +146,23 @@ def upcoming_meetings(*, organisations, after, days: int = 14, caseworker=None) 
     return sorted(grouped.items())
 
 
+def room_of(booking) -> VideoRoom | None:
+    """The booking's video room if it has one. Never creates it (meetings.services does, when
+    the booking becomes a video booking)."""
+    if booking is None or booking.pk is None:
+        return None
+    return VideoRoom.objects.filter(booking_id=booking.pk).first()
+
+
 def room_for_token(token: str) -> VideoRoom | None:
     if not token or not isinstance(token, str) or len(token) > 64:
         return None
     return (
         VideoRoom.objects.filter(join_token_hash=hash_token(token))
         .select_related(
-            "booking__slot__occurrence__meeting_service", "booking__slot__occurrence__caseworker"
+            "booking__slot__occurrence__meeting_service",
+            "booking__slot__occurrence__session",
+            "booking__slot__occurrence__caseworker",
         )
         .first()
     )

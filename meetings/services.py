@@ -3,6 +3,7 @@ the booking engine (bookings.services); these functions add what only meetings h
 rooms, the caseworker's notices, and SMS invitations."""
 
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,11 +12,13 @@ from django.utils import timezone
 
 from bookings import services as engine
 from bookings.errors import BookingError, InvalidBookingInput
-from bookings.models import Actor, Booking, Mode
+from bookings.models import Actor, Booking, BookingStatus, Mode
 from bookings.phones import normalise_phone
 
 from . import video
 from .models import VideoRoom
+
+ROOM_CHUNK = 2000
 
 
 class NotYourMeeting(BookingError):
@@ -27,28 +30,44 @@ def join_window(slot):
     return slot.starts_at - early, slot.ends_at
 
 
+def _needs_room(booking: Booking) -> bool:
+    return (
+        getattr(booking, "mode", "") == Mode.VIDEO
+        and getattr(booking, "status", "") == BookingStatus.CONFIRMED
+        and getattr(booking, "pk", None) is not None
+    )
+
+
+def _new_room(booking_id: int, slot, *, provider: str) -> VideoRoom:
+    valid_from, valid_until = join_window(slot)
+    room_id = video.new_room_id()
+    return VideoRoom(
+        booking_id=booking_id,
+        provider=provider,
+        room_id=room_id,
+        join_token_hash=video.hash_token(video.join_token_for(room_id)),
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
+
+
 @transaction.atomic
 def room_for_booking(booking: Booking) -> VideoRoom | None:
-    """The booking's video room, created on first need and kept in step with the meeting's
-    time (a moved meeting moves its window). None unless the meeting is by video."""
-    if booking.mode != Mode.VIDEO or not booking.slot.occurrence.meeting_service_id:
+    """The write path: the booking's video room, created when a booking becomes a video
+    booking (booked, moved, switched; an IT-café session's as well as a caseworker meeting's)
+    and kept in step with its time (a moved booking moves its window). None unless the
+    booking is by video. Pages and texts only read the room (selectors.room_of)."""
+    if booking.mode != Mode.VIDEO:
         return None
     valid_from, valid_until = join_window(booking.slot)
     room = VideoRoom.objects.filter(booking=booking).first()
     if room is None:
-        room_id = video.new_room_id()
         try:
             with transaction.atomic():
-                room = VideoRoom.objects.create(
-                    booking=booking,
-                    provider=video.get_provider().name,
-                    room_id=room_id,
-                    join_token_hash=video.hash_token(video.join_token_for(room_id)),
-                    valid_from=valid_from,
-                    valid_until=valid_until,
-                )
+                room = _new_room(booking.pk, booking.slot, provider=video.get_provider().name)
+                room.save()
         except IntegrityError:
-            # Two requests (the SMS text and a page view) created it at once: use theirs.
+            # Two requests created it at once: use theirs.
             room = VideoRoom.objects.get(booking=booking)
     elif (room.valid_from, room.valid_until) != (valid_from, valid_until):
         VideoRoom.objects.filter(pk=room.pk).update(valid_from=valid_from, valid_until=valid_until)
@@ -56,19 +75,68 @@ def room_for_booking(booking: Booking) -> VideoRoom | None:
     return room
 
 
+@transaction.atomic
+def ensure_rooms(*, booking_ids) -> int:
+    """The bulk write path (crisis mode switching thousands of bookings to video): a room for
+    every confirmed video booking among `booking_ids` that has none, in a few INSERTs.
+    Returns the rooms created."""
+    created = 0
+    ids = list(booking_ids)
+    provider = video.get_provider().name
+    for start in range(0, len(ids), ROOM_CHUNK):
+        rows = Booking.objects.filter(
+            pk__in=ids[start : start + ROOM_CHUNK],
+            mode=Mode.VIDEO,
+            status=BookingStatus.CONFIRMED,
+            video_room__isnull=True,
+        ).values_list("pk", "slot__starts_at", "slot__ends_at")
+        rooms = [
+            _new_room(pk, _Window(starts_at, ends_at), provider=provider)
+            for pk, starts_at, ends_at in rows
+        ]
+        # ignore_conflicts: a room made meanwhile by a citizen's own switch stays theirs.
+        VideoRoom.objects.bulk_create(rooms, ignore_conflicts=True)
+        created += len(rooms)
+    return created
+
+
+class _Window(NamedTuple):
+    starts_at: object
+    ends_at: object
+
+
+def make_missing_rooms(*, now=None) -> int:
+    """A room for every confirmed video booking not yet over that has none: what a large bulk
+    switch leaves to the bulk queue, and the periodic safety net if that task was lost."""
+    now = now or timezone.now()
+    ids = Booking.objects.filter(
+        mode=Mode.VIDEO,
+        status=BookingStatus.CONFIRMED,
+        slot__ends_at__gt=now,
+        video_room__isnull=True,
+    ).values_list("pk", flat=True)
+    return ensure_rooms(booking_ids=list(ids))
+
+
 def join_path(room: VideoRoom) -> str:
     return reverse("meetings:join", kwargs={"token": video.join_token_for(room.room_id)})
 
 
 def join_url(booking: Booking) -> str:
-    """Our short link for the citizen (/m/<token>/), or "" when the meeting is not by video."""
-    room = room_for_booking(booking)
+    """Our short link for the citizen (/m/<token>/), or "" when the booking has no room (not
+    by video). Reads only: rendering a text never writes."""
+    from .selectors import room_of
+
+    room = room_of(booking) if _needs_room(booking) else None
     if room is None:
         return ""
     return f"{settings.PUBLIC_BASE_URL}{join_path(room)}"
 
 
 def provider_url(room: VideoRoom, *, moderator: bool, display_name: str) -> str:
+    """The provider's address for one person. A caseworker meeting's host is its caseworker
+    (their own link for the external provider); an IT-café session's is the volunteer on
+    shift, who joins through the volunteer portal."""
     caseworker = room.booking.slot.occurrence.caseworker
     return video.get_provider().join_url(
         room, moderator=moderator, display_name=display_name, caseworker=caseworker

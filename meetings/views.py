@@ -1,5 +1,6 @@
 """Citizen pages for meetings: book a time on a service page, the manage page for a meeting
-(reached through bookings' /b/<token>/), and the video join page /m/<token>/.
+(reached through bookings' /b/<token>/), and the video join page /m/<token>/ (for a
+caseworker meeting and for a video booking of an IT-café session alike).
 
 Rules about seats, cut-offs and modes are the booking engine's; these views translate HTTP."""
 
@@ -101,7 +102,8 @@ def _context(booking, token, *, now=None):
     slot = booking.slot
     service = slot.occurrence.meeting_service
     meeting_time = getattr(slot.occurrence, "meeting_time", None)
-    room = services.room_for_booking(booking) if booking.is_confirmed else None
+    # A GET never writes: the room was made when the booking became a video booking.
+    room = selectors.room_of(booking) if booking.is_confirmed else None
     return {
         "booking": booking,
         "slot": slot,
@@ -242,14 +244,19 @@ def join(request, token: str):
         )
         return HttpResponseRedirect(url)
     booking = room.booking
-    organisation = booking.slot.occurrence.meeting_service.get_parent().specific
+    occurrence = booking.slot.occurrence
+    source = occurrence.source
+    # A caseworker meeting's page is under its organisation; a session's under its hotspot.
+    hotspot = source.hotspot if occurrence.session_id else None
+    organisation = hotspot.organisation if hotspot else source.get_parent().specific
     response = render(
         request,
         "pages/meetings/join.html",
         {
             "room": room,
             "booking": booking,
-            "service": booking.slot.occurrence.meeting_service,
+            "service": source,
+            "hotspot": hotspot,
             "slot": booking.slot,
             "state": state,
             "organisation": organisation,
@@ -258,6 +265,8 @@ def join(request, token: str):
             and booking.slot.occurrence.meeting_time.location,
             "phone_end": _phone_end(booking.phone),
             "on_join_page": True,
+            "phone_offered": "phone" in source.modes_for(occurrence),
+            "contact_phone": getattr(hotspot, "phone", "") or getattr(organisation, "phone", ""),
         },
     )
     response["Cache-Control"] = "private, no-store"

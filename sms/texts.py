@@ -8,6 +8,8 @@ hotspot name cannot push a reminder into three UCS-2 segments."""
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from bookings import registry as engine
+
 from . import gsm, languages, registry
 
 PLACE_MAX = 24
@@ -61,6 +63,7 @@ BUDGET = {
     "waitlist_not_needed": 1,
     "waitlist_left": 1,
     "not_on_waitlist": 1,
+    "video_link": 1,
 }
 
 # The same for languages that need UCS-2 (Arabic, Farsi, Ukrainian, Polish, Turkish): 70
@@ -90,7 +93,22 @@ BUDGET_UCS2 = {
     "waitlist_left": 2,
     "waitlist_offer": 2,
     "which_place": 2,
+    "video_link": 2,
 }
+
+# A video booking's texts carry its join link (" Video: https://…/m/<token>/", about 70
+# characters): these events, with a larger budget where the link needs more segments.
+VIDEO_LINK_EVENTS = (
+    "confirmed",
+    "moved",
+    "mode_switched",
+    "reminder_day_before",
+    "reminder_before_start",
+)
+VIDEO_BUDGET = {"reminder_before_start": 2}
+# In UCS-2 (67 characters a part) the link line takes up to two parts more.
+VIDEO_EXTRA_UCS2 = 2
+VIDEO_LINE = "Video: {url}"
 
 CATALOGUE = languages.CATALOGUE
 SMS_LANGUAGES = tuple(CATALOGUE)
@@ -112,14 +130,20 @@ def sms_language(value) -> str:
     return code[:2] if code[:2] in CATALOGUE else "da"
 
 
-def budget(key: str, language: str = "da") -> int:
-    """Segments a template may use in a language (a UCS-2 language may have its own)."""
+def budget(key: str, language: str = "da", *, with_video_link: bool = False) -> int:
+    """Segments a template may use in a language (a UCS-2 language may have its own), with or
+    without a video booking's join link at its end."""
     module = CATALOGUE[sms_language(language)]
     own = getattr(module, "BUDGET", {})
     default = BUDGET.get(key, 1)
     if module.UCS2:
         default = BUDGET_UCS2.get(key, default)
-    return own.get(key, default)
+    segments = own.get(key, default)
+    if with_video_link:
+        if module.UCS2:
+            return segments + VIDEO_EXTRA_UCS2
+        return max(segments, VIDEO_BUDGET.get(key, segments))
+    return segments
 
 
 def sender_prefix() -> str:
@@ -286,7 +310,24 @@ def booking_message(booking, event: str, **context) -> str:
         values["reason"] = closure_reason(context["closure_reason"])
     if event not in TEXTS[language] or event not in BUDGET:
         event = "confirmed"
-    return render(event, language, **values)
+    return render(event, language, **values) + video_line(booking, event)
+
+
+def video_line(booking, event: str) -> str:
+    """ " Video: <join link>" for a confirmed video booking of an IT-café session, whose room
+    the meetings app made when it became a video booking (bookings.registry); "" otherwise.
+    Only reads."""
+    if event not in VIDEO_LINK_EVENTS or getattr(booking, "mode", "") != "video":
+        return ""
+    url = engine.video_join_url(booking)
+    return f" {VIDEO_LINE.format(url=url)}" if url else ""
+
+
+def video_link_message(booking, url: str) -> str:
+    """The join link on its own, for a booking that became a video booking after its
+    reminder went out."""
+    language = sms_language(getattr(booking, "language", "da"))
+    return render("video_link", language, when=when(booking.slot.starts_at, language), url=url)
 
 
 def closure_reason(reason: str) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from bookings.models import Booking, BookingStatus, Occurrence, OccurrenceStatus, Slot
+from bookings.models import Booking, BookingStatus, Mode, Occurrence, OccurrenceStatus, Slot
 from hotspots.models import HotspotPage, OrganisationPage, SessionPage
 from hotspots.tenancy import pages_q
 
@@ -170,6 +170,20 @@ def bookings_for_shift(shift: Shift):
         .exclude(status=BookingStatus.CANCELLED)
         .select_related("slot", "help_topic")
         .order_by("slot__starts_at", "created_at")
+    )
+
+
+def video_booking_on_shift(shift: Shift, booking_id: int) -> Booking | None:
+    """A confirmed video booking of the shift's session date, or None (the URL's int)."""
+    return (
+        Booking.objects.filter(
+            pk=booking_id,
+            slot__occurrence_id=shift.occurrence_id,
+            status=BookingStatus.CONFIRMED,
+            mode=Mode.VIDEO,
+        )
+        .select_related("slot__occurrence")
+        .first()
     )
 
 

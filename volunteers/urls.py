@@ -21,6 +21,11 @@ urlpatterns = [
         views.mark_booking,
         name="mark_booking",
     ),
+    path(
+        "shift/<int:shift_id>/booking/<int:booking_id>/video/",
+        views.host_video,
+        name="host_video",
+    ),
     path("shift/<int:shift_id>/walk-in/", views.walk_in, name="walk_in"),
     path("weekly/<int:series_id>/stop/", views.stop_weekly, name="stop_weekly"),
     path("password/", views.set_password, name="set_password"),

@@ -7,17 +7,21 @@ through the volunteer's own organisations, so another organisation's id is a 404
 import csv
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bookings import registry as engine
 from bookings.forms import MODE_LABELS
 from config.client_address import client_address
+from config.csp import allow_form_redirect_anywhere
 from config.login_protection import LOCKED_OUT_MESSAGE
 
 from . import selectors, services
@@ -305,6 +309,33 @@ def mark_booking(request, shift_id: int, booking_id: int):
             (_("%(name)s came.") if attended else _("%(name)s did not come.")) % {"name": name},
         )
     return redirect(f"{reverse('volunteers:shift', args=[shift.pk])}#booking-{booking_id}")
+
+
+# "Start the video call" answers with a redirect to the video provider.
+@csp_override(allow_form_redirect_anywhere(settings.SECURE_CSP))
+@require_POST
+@volunteer_required
+def host_video(request, shift_id: int, booking_id: int):
+    """The volunteer on shift opens a video booking's room as its host (moderator): the
+    citizen waits in the lobby until let in. The meetings app owns the provider; the portal
+    asks the engine's registry for the way in, so volunteers never imports meetings."""
+    shift = _own_shift(request, shift_id)
+    booking = (
+        selectors.video_booking_on_shift(shift, booking_id)
+        if shift.status == ShiftStatus.TAKEN
+        else None
+    )
+    if booking is None:
+        raise Http404
+    url = engine.video_host_url(booking, display_name=request.volunteer.first_name)
+    if not url:
+        messages.error(
+            request, _("The video room is not ready. Call the citizen on their number instead.")
+        )
+        return redirect(f"{reverse('volunteers:shift', args=[shift.pk])}#booking-{booking.pk}")
+    response = HttpResponseRedirect(url)
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @require_POST

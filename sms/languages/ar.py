@@ -44,6 +44,7 @@ TEXTS = {
     "not_understood": "لم نفهم. أرسل موعد للمواعيد أو مساعدة للمساعدة.",
     "person_will_call": "لم نفهم. سيتصل بك موظف قريبا.",
     "person_will_call_again": "سيتصل بك موظف قريبا. أرسل مساعدة للمساعدة.",
+    "video_link": "موعدك {when} اجتماع بالفيديو. الرابط: {url}",
 }
 
 MODE_NAMES = {"in_person": "حضوري", "video": "فيديو", "phone": "هاتف"}

@@ -44,6 +44,7 @@ TEXTS = {
     "not_understood": "Det forstod vi ikke. Svar TID for ledige tider eller HJÆLP for hjælp.",
     "person_will_call": "Det forstod vi ikke. En medarbejder ringer dig op snarest.",
     "person_will_call_again": "En medarbejder ringer dig op snarest. Svar HJÆLP for hjælp.",
+    "video_link": "Din tid {when} er et videomøde. Video: {url}",
 }
 
 MODE_NAMES = {"in_person": "fremmøde", "video": "video", "phone": "telefon"}

@@ -44,6 +44,7 @@ TEXTS = {
     "not_understood": "Sorry, we did not understand. Reply TID for free times or HELP for help.",
     "person_will_call": "Sorry, we did not understand. A staff member will call you soon.",
     "person_will_call_again": "A staff member will call you soon. Reply HELP for help.",
+    "video_link": "Your time {when} is a video meeting. Video: {url}",
 }
 
 MODE_NAMES = {"in_person": "in person", "video": "video", "phone": "phone"}

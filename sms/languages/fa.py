@@ -44,6 +44,7 @@ TEXTS = {
     "not_understood": "متوجه نشدیم. بفرستید وقت یا کمک.",
     "person_will_call": "متوجه نشدیم. یک کارمند به زودی زنگ می‌زند.",
     "person_will_call_again": "یک کارمند به زودی زنگ می‌زند. کمک برای راهنما.",
+    "video_link": "وقت شما {when} تماس تصویری است. لینک: {url}",
 }
 
 MODE_NAMES = {"in_person": "حضوری", "video": "ویدیو", "phone": "تلفنی"}

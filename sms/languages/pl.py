@@ -44,6 +44,7 @@ TEXTS = {
     "not_understood": "Nie zrozumieliśmy. Wyślij TERMIN lub POMOC.",
     "person_will_call": "Nie zrozumieliśmy. Pracownik wkrótce zadzwoni.",
     "person_will_call_again": "Pracownik wkrótce zadzwoni. POMOC - pomoc.",
+    "video_link": "Twój termin {when} to spotkanie wideo. Link: {url}",
 }
 
 MODE_NAMES = {"in_person": "osobiście", "video": "wideo", "phone": "telefon"}

@@ -44,6 +44,7 @@ TEXTS = {
     "not_understood": "Ma aanan fahmin. Dir BALLAN waqtiyada banaan ama CAAWIN caawimaad.",
     "person_will_call": "Ma aanan fahmin. Shaqaale ayaa ku soo wici doona dhawaan.",
     "person_will_call_again": "Shaqaale ayaa ku soo wici doona dhawaan. Dir CAAWIN caawimaad.",
+    "video_link": "Ballantaada {when} waa kulan fiidiyow. Xiriirka: {url}",
 }
 
 MODE_NAMES = {"in_person": "fool ka fool", "video": "video", "phone": "telefoon"}

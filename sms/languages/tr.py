@@ -44,6 +44,7 @@ TEXTS = {
     "not_understood": "Anlayamadık. RANDEVU veya YARDIM yazın.",
     "person_will_call": "Anlayamadık. Bir görevli sizi yakında arayacak.",
     "person_will_call_again": "Bir görevli sizi yakında arayacak. YARDIM yazın.",
+    "video_link": "{when} randevunuz görüntülü görüşme. Bağlantı: {url}",
 }
 
 MODE_NAMES = {"in_person": "yüz yüze", "video": "video", "phone": "telefon"}

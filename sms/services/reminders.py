@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .. import texts
 from ..models import (
+    Message,
     OptOut,
     Reminder,
     ReminderKind,
@@ -86,5 +87,51 @@ def send_due_reminders(*, now=None) -> int:
                 reminder.save(update_fields=["message"])
         except IntegrityError:
             continue  # an overlapping run sent it
+        sent += 1
+    return sent + send_late_video_links(now=now)
+
+
+VIDEO_LINK_PURPOSE = "video_link"
+
+
+def send_late_video_links(*, now=None) -> int:
+    """A booking that became a video booking after its reminder shortly before the start went
+    out (a crisis switching today's times, say) gets its join link now, once: the crisis text
+    promised it in the reminder before the start."""
+    from bookings import registry as engine
+    from bookings.models import Booking, BookingStatus
+
+    now = now or timezone.now()
+    window = now + timedelta(minutes=settings.SMS_REMINDER_BEFORE_MINUTES)
+    late = (
+        Booking.objects.filter(
+            status=BookingStatus.CONFIRMED,
+            mode="video",
+            slot__starts_at__gt=now,
+            slot__starts_at__lte=window,
+            sms_reminders__kind=ReminderKind.BEFORE_START,
+        )
+        .exclude(phone="")
+        .exclude(phone__in=OptOut.objects.values("phone"))
+        .select_related("slot__occurrence__session")
+        .distinct()
+    )
+    sent = 0
+    for booking in late:
+        url = engine.video_join_url(booking)
+        if not url:
+            continue
+        reminded = Reminder.objects.filter(
+            booking=booking, kind=ReminderKind.BEFORE_START, starts_at=booking.slot.starts_at
+        ).exists()
+        # Told already: the reminder, a confirmation or a switch text carried this link.
+        if not reminded or Message.objects.filter(booking=booking, body__contains=url).exists():
+            continue
+        queue_sms(
+            to=booking.phone,
+            body=texts.video_link_message(booking, url),
+            purpose=VIDEO_LINK_PURPOSE,
+            booking=booking,
+        )
         sent += 1
     return sent

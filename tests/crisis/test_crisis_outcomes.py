@@ -372,3 +372,67 @@ def test_a_practice_number_gets_its_crisis_text_simulated_never_sent(places, now
     assert real.simulated is False
     assert "+4570000001" not in {m.to for m in sms_outbox}
     assert "+4520123401" in {m.to for m in sms_outbox}
+
+
+def test_the_dry_run_counts_the_texts_each_phone_then_gets(places, now):
+    """One text per phone and line: two bookings with the same line, one text; a booking
+    moved to video and one moved to phone, two texts (each says what happens to it)."""
+    w = places
+    book(slots_of(w.session_b, w.day2)[0], "20123401")  # same line as w.at_a
+    book(slots_of(w.session_d, w.day2)[1], "20123401")  # to phone: another line
+    preview = selectors.dry_run(
+        kind="to_video", paths=[w.org.path], starts_at=local(w.day2), ends_at=local(w.day3)
+    )
+    assert preview.phones == 4
+    assert preview.texts == 5
+    action = start(w, now=now)
+    sent = selectors.crisis_messages(action)
+    assert sent.count() == preview.texts == action.phones_texted
+    bodies = sorted(
+        body.removeprefix("Digihjælp: ")
+        for body in sent.filter(to_number="+4520123401").values_list("body", flat=True)
+    )
+    assert bodies == sorted(
+        [f"{MESSAGE}\n{LINES['da']['video:phone']}", f"{MESSAGE}\n{LINES['da']['phone']}"]
+    )
+
+
+def test_it_cafe_bookings_moved_to_video_get_their_room_and_link(places, now, settings):
+    """The crisis line promises the link in the reminder before the start: the switch makes
+    the rooms, and the reminder carries the link."""
+    from datetime import timedelta
+
+    from meetings.models import VideoRoom
+    from sms.services import send_due_reminders
+
+    settings.PUBLIC_BASE_URL = "https://digihjaelp.example"
+    w = places
+    start(w, now=now)
+    rooms = VideoRoom.objects.filter(booking__in=[w.at_a, w.at_a_en])
+    assert rooms.count() == 2
+    assert not VideoRoom.objects.filter(booking=w.at_d).exists()  # moved to phone
+    booking = Booking.objects.get(pk=w.at_a.pk)
+    Booking.objects.filter(pk=booking.pk).update(created_at=now)
+    send_due_reminders(now=booking.slot.starts_at - timedelta(minutes=60))
+    reminder = Message.objects.get(to_number="+4520123401", purpose="reminder_before_start")
+    assert "https://digihjaelp.example/m/" in reminder.body
+
+
+def test_a_large_switch_leaves_the_rooms_to_the_bulk_queue_and_the_periodic_job(
+    places, now, monkeypatch
+):
+    """Above the inline limit the switch commits without rooms and a task makes them once it
+    commits; if that task was lost, the periodic job does."""
+    from config.periodic import registered_jobs
+    from meetings import handlers
+    from meetings.models import VideoRoom
+
+    monkeypatch.setattr(handlers, "ROOMS_INLINE_MAX", 0)
+    monkeypatch.setattr(timezone, "now", lambda: now)  # the task reads the clock
+    w = places
+    start(w, now=now)  # commits: the (immediate) task runs
+    assert set(VideoRoom.objects.values_list("booking_id", flat=True)) == {w.at_a.pk, w.at_a_en.pk}
+    VideoRoom.objects.all().delete()
+    assert registered_jobs()["video_rooms"](now) == "created=2"
+    assert VideoRoom.objects.count() == 2
+    assert registered_jobs()["video_rooms"](now) == "created=0"

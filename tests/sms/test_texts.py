@@ -75,6 +75,7 @@ def worst_values(language):
         "code": "9999",
         "n": 99,
         "lines": lines,
+        "url": "https://digihjaelp.example/m/" + "B" * 32 + "/",
     }
 
 
@@ -264,3 +265,22 @@ def test_crisis_texts_fit_their_budget_in_every_language(language):
                 assert gsm.is_gsm7(text), (language, key, gsm.non_gsm_characters(text))
             limit = crisis_texts.SEGMENTS_UCS2 if ucs2 else crisis_texts.SEGMENTS
             assert gsm.segments(text) <= limit, (language, key, gsm.segments(text))
+
+
+@override_settings(PUBLIC_BASE_URL="https://digihjaelp.example")
+@pytest.mark.parametrize("language", texts.SMS_LANGUAGES)
+@pytest.mark.parametrize("event", texts.VIDEO_LINK_EVENTS)
+def test_an_it_cafe_video_text_carries_its_join_link_within_budget(monkeypatch, language, event):
+    from bookings import registry
+
+    link = "https://digihjaelp.example/m/" + "B" * 32 + "/"  # 24 bytes, urlsafe base64
+    monkeypatch.setattr(registry, "video_join_url", lambda booking: link)
+    booking = fake_booking(language, "video")
+    text = texts.booking_message(booking, event)
+    assert text.endswith(f" Video: {link}")
+    sent = texts.signed(text)
+    if not texts.CATALOGUE[language].UCS2:
+        assert gsm.is_gsm7(sent)
+    assert gsm.segments(sent) <= texts.budget(event, language, with_video_link=True), text
+    # Only video bookings carry it.
+    assert link not in texts.booking_message(fake_booking(language, "phone"), event)
