@@ -4,7 +4,8 @@
 Run:  .venv/bin/python bench/directory.py                 (PostgreSQL database dh_bench_dir)
       BENCH_DATABASE=sqlite .venv/bin/python bench/directory.py   (SQLite file in the temp dir)
 Options (environment): BENCH_SECONDS (per URL, default 8), BENCH_CLIENTS (default 20),
-BENCH_WORKERS (gunicorn workers, default 4), BENCH_FRESH=1 to rebuild the database.
+BENCH_WORKERS (gunicorn workers, default 4), BENCH_FRESH=1 to rebuild the database, BENCH_PORT
+(default 8104), BENCH_DB_NAME (default dh_bench_dir), BENCH_REDIS_URL (default redis db 6).
 
 It migrates its own database, loads 1,000 published hotspots with a session each (rows written
 in bulk with correct tree paths), serves the site with gunicorn on 127.0.0.1:8104 (DEBUG off,
@@ -26,7 +27,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PORT = 8104
+PORT = int(os.environ.get("BENCH_PORT", "8104"))
+DB_NAME = os.environ.get("BENCH_DB_NAME", "dh_bench_dir")
 HOTSPOTS = 1000
 SECONDS = float(os.environ.get("BENCH_SECONDS", "8"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "20"))
@@ -40,15 +42,15 @@ def database_url() -> tuple[str, str]:
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
             exists = c.execute(
-                "SELECT 1 FROM pg_database WHERE datname = 'dh_bench_dir'"
+                "SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]
             ).fetchone()
             if os.environ.get("BENCH_FRESH") and exists:
-                c.execute("DROP DATABASE dh_bench_dir WITH (FORCE)")
+                c.execute(f'DROP DATABASE "{DB_NAME}" WITH (FORCE)')
                 exists = None
             if not exists:
-                c.execute("CREATE DATABASE dh_bench_dir")
-        return "postgres://postgres@127.0.0.1:5432/dh_bench_dir", "PostgreSQL database dh_bench_dir"
-    path = Path(tempfile.gettempdir()) / "dh_bench_dir.sqlite3"
+                c.execute(f'CREATE DATABASE "{DB_NAME}"')
+        return f"postgres://postgres@127.0.0.1:5432/{DB_NAME}", f"PostgreSQL database {DB_NAME}"
+    path = Path(tempfile.gettempdir()) / f"{DB_NAME}.sqlite3"
     if os.environ.get("BENCH_FRESH"):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -70,7 +72,7 @@ def server_env(url: str) -> dict:
     return env
 
 
-REDIS = "redis://127.0.0.1:6379/6"
+REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
 
 
 def flush_cache() -> None:
@@ -207,7 +209,7 @@ def start_server(env: dict) -> subprocess.Popen:
         except OSError:
             time.sleep(0.2)
     process.terminate()
-    sys.exit("gunicorn did not start on port 8104: " + process.stderr.read().decode()[-2000:])
+    sys.exit(f"gunicorn did not start on port {PORT}: " + process.stderr.read().decode()[-2000:])
 
 
 def fetch(path: str) -> int:

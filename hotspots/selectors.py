@@ -3,17 +3,20 @@ of hotspots, so the directory stays fast with a thousand places."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.formats import date_format
 
-from . import postcodes
+from . import page_cache, postcodes, schedule
 from .closed_days import closed_dates
 from .models import (
+    HelpTopic,
     HotspotClosure,
     HotspotPage,
     OpenedHoliday,
@@ -25,6 +28,7 @@ from .models import (
 
 PAGE_SIZE = 20
 UPCOMING_DAYS = 28  # SessionPage.upcoming's default window
+CARD_TIMES = 3  # the next times a directory card shows
 ACCESSIBILITY_FIELDS = ("step_free_access", "hearing_loop", "accessible_toilet", "quiet_room")
 
 
@@ -43,25 +47,167 @@ class DirectoryResult:
     page: PaginatorPage
     place: postcodes.Place | None
     message: str
-    sessions_by_hotspot: dict[int, list]
 
 
-def _sessions_below(hotspots: list[HotspotPage]) -> dict[int, list[SessionPage]]:
-    """Live sessions of many hotspots in one query, by the hotspot's tree path."""
-    if not hotspots:
+# The columns a directory card shows: rows, not page objects (a Wagtail page object costs more
+# to build than the whole card costs to render).
+CARD_FIELDS = (
+    "pk",
+    "path",
+    "depth",
+    "url_path",
+    "title",
+    "summary",
+    "street_address",
+    "postcode",
+    "city",
+    "latitude",
+    "longitude",
+)
+
+
+@dataclass
+class DirectoryCard:
+    """One result in the directory, with everything the card shows worked out in Python."""
+
+    pk: int
+    title: str
+    url: str
+    path: str
+    address: str
+    summary: str
+    topics: list[str]
+    next_times: list[dict]
+    distance_km: float | None = None
+
+
+def _sessions_below(rows: list[dict]) -> dict[int, list[SessionPage]]:
+    """Live sessions of many hotspots in one query, by the hotspot's id."""
+    if not rows:
         return {}
-    by_path = {h.path: h.pk for h in hotspots}
-    path_length = len(hotspots[0].path)
+    by_path = {row["path"]: row["pk"] for row in rows}
+    path_length = len(rows[0]["path"])
     sessions = (
         SessionPage.objects.live()
         .annotate(parent_path=Substr("path", 1, path_length))
-        .filter(parent_path__in=list(by_path), depth=hotspots[0].depth + 1)
+        .filter(parent_path__in=list(by_path), depth=rows[0]["depth"] + 1)
+        .only(*SESSION_SCHEDULE_FIELDS)
         .order_by("path")
     )
     grouped: dict[int, list[SessionPage]] = defaultdict(list)
     for session in sessions:
         grouped[by_path[session.parent_path]].append(session)
     return grouped
+
+
+# What SessionPage.upcoming and a card's line need; the rest of the page is not loaded.
+SESSION_SCHEDULE_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "title",
+    "recurrence",
+    "starts_on",
+    "ends_on",
+    "start_time",
+    "end_time",
+)
+
+
+def _topics_by_hotspot(ids: list[int], topics: list[HelpTopic] | None) -> dict[int, list[str]]:
+    """Topic names of many hotspots in one query, in the topics' own order."""
+    if topics is None:
+        topics = list(HelpTopic.objects.all())
+    order = {topic.pk: (n, topic.display_name) for n, topic in enumerate(topics)}
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    through = HotspotPage.help_topics.through.objects.filter(hotspotpage_id__in=ids)
+    for hotspot_id, topic_id in through.values_list("hotspotpage_id", "helptopic_id"):
+        if topic_id in order:
+            grouped[hotspot_id].append(order[topic_id])
+    return {pk: [name for _n, name in sorted(names)] for pk, names in grouped.items()}
+
+
+def _time_line(title: str, start: datetime, end: datetime, at: str) -> dict:
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return {
+        "session": {"title": title},
+        "start": start,
+        "end": end,
+        "iso": start.isoformat(),
+        "label": f"{date_format(start, 'l j. F')} {at} "
+        f"{schedule.format_clock(start.time())}–{schedule.format_clock(end.time())}",
+    }
+
+
+def _card_fragments(rows: list[dict], *, today: date, topics) -> dict[int, dict]:
+    """Per hotspot: its topic names and its times from the start of `today`, worked out for
+    every card that is not in the cache yet (a fixed number of queries for all of them).
+
+    The times are those from midnight, one more per session than a card shows: a session
+    meets at most once a day, so whatever passes during the day, the first times still
+    upcoming are among them. Kept under the content version (page_cache.py), which any change
+    to a page, a closure or an opening is a bump of, and the day."""
+    from django.utils.translation import get_language
+    from django.utils.translation import gettext as _
+
+    prefix = f"directory-card:{page_cache.content_version()}:{get_language()}:{today}:"
+    found = cache.get_many([f"{prefix}{row['pk']}" for row in rows])
+    fragments = {
+        row["pk"]: found[f"{prefix}{row['pk']}"] for row in rows if f"{prefix}{row['pk']}" in found
+    }
+    missing = [row for row in rows if row["pk"] not in fragments]
+    if not missing:
+        return fragments
+    sessions = _sessions_below(missing)
+    closed = closed_dates_by_session(
+        [s for group in sessions.values() for s in group],
+        first=today,
+        last=today + timedelta(days=UPCOMING_DAYS),
+    )
+    topic_names = _topics_by_hotspot([row["pk"] for row in missing], topics)
+    midnight = schedule.local_datetime(today, time())
+    at = _("at")
+    fresh = {}
+    for row in missing:
+        times = []
+        for session in sessions.get(row["pk"], []):
+            for start, end in session.upcoming(
+                now=midnight, limit=CARD_TIMES + 1, closed=closed.get(session.pk, set())
+            ):
+                times.append(_time_line(session.title, start, end, at))
+        times.sort(key=lambda t: t["start"])
+        fragments[row["pk"]] = fresh[f"{prefix}{row['pk']}"] = {
+            "topics": topic_names.get(row["pk"], []),
+            "times": times,
+        }
+    cache.set_many(fresh, 60 * 60 * 24)
+    return fragments
+
+
+def directory_cards(
+    rows: list[dict], *, root, place, now: datetime, root_url: str, topics=None
+) -> list[DirectoryCard]:
+    """The cards of one page of results: a fixed number of queries for any number of rows."""
+    fragments = _card_fragments(rows, today=timezone.localdate(now), topics=topics)
+    cards = []
+    for row in rows:
+        fragment = fragments[row["pk"]]
+        card = DirectoryCard(
+            pk=row["pk"],
+            title=row["title"],
+            url=root_url + row["url_path"][len(root.url_path) :],
+            path=row["path"],
+            address=f"{row['street_address']}, {row['postcode']} {row['city']}",
+            summary=row["summary"],
+            topics=fragment["topics"],
+            next_times=[t for t in fragment["times"] if t["end"] > now][:CARD_TIMES],
+        )
+        if place is not None:
+            card.distance_km = postcodes.distance_km(
+                place.latitude, place.longitude, row["latitude"], row["longitude"]
+            )
+        cards.append(card)
+    return cards
 
 
 def closed_dates_by_session(sessions, *, first: date, last: date) -> dict[int, set[date]]:
@@ -178,8 +324,16 @@ def order_by_distance(queryset, place: postcodes.Place):
 
 
 def search_directory(
-    *, root, filters: DirectoryFilters, page_number, now: datetime | None = None
+    *,
+    root,
+    filters: DirectoryFilters,
+    page_number,
+    now: datetime | None = None,
+    root_url: str | None = None,
+    topics: list[HelpTopic] | None = None,
 ) -> DirectoryResult:
+    """One page of hotspots below `root` as DirectoryCards. `root_url` is the root's URL as the
+    request sees it; `topics` the help topics if the caller has them already."""
     from django.utils.translation import gettext as _
 
     now = now or timezone.now()
@@ -216,25 +370,17 @@ def search_directory(
     else:
         queryset = queryset.order_by("city", "title")
 
-    queryset = queryset.prefetch_related("help_topics", "languages")
-    paginator = Paginator(queryset, PAGE_SIZE)
+    paginator = Paginator(queryset.values(*CARD_FIELDS), PAGE_SIZE)
     page = paginator.get_page(page_number)
-    hotspots = list(page.object_list)
-    sessions = _sessions_below(hotspots)
-    today = timezone.localdate(now)
-    closed = closed_dates_by_session(
-        [s for group in sessions.values() for s in group],
-        first=today,
-        last=today + timedelta(days=UPCOMING_DAYS),
+    page.object_list = directory_cards(
+        list(page.object_list),
+        root=root,
+        place=place,
+        now=now,
+        root_url=root_url if root_url is not None else root.url,
+        topics=topics,
     )
-    for hotspot in hotspots:
-        hotspot.next_times = next_times(sessions.get(hotspot.pk, []), now=now, closed=closed)
-        if place is not None:
-            hotspot.distance_km = postcodes.distance_km(
-                place.latitude, place.longitude, hotspot.latitude, hotspot.longitude
-            )
-    page.object_list = hotspots
-    return DirectoryResult(page=page, place=place, message=message, sessions_by_hotspot=sessions)
+    return DirectoryResult(page=page, place=place, message=message)
 
 
 def hotspot_page_context(hotspot: HotspotPage, *, now: datetime | None = None) -> dict:

@@ -222,7 +222,7 @@ def cache_from_env() -> dict:
     url = os.environ.get("CACHE_URL", "")
     if url.startswith(("redis://", "rediss://", "unix://")):
         real = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": url,
             # A Redis that does not answer is given up on quickly (FailSoftCache then leaves
             # it alone for a few seconds).
