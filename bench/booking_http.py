@@ -64,6 +64,7 @@ HOT_CAPACITY = 5
 PGBENCH_SECONDS = int(os.environ.get("PGBENCH_SECONDS", "10"))
 PGBENCH_CLIENTS = int(os.environ.get("PGBENCH_CLIENTS", str(CLIENTS)))
 SESSIONS = 8
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
 
 # Django's CSRF accepts the unmasked 32-character secret as the form token, so each request can
 # carry a cookie and a matching field without first fetching the form page.
@@ -94,9 +95,18 @@ def environment(settings_dir: str) -> dict:
             # would, so the counters spread over many cache rows as they do in real life.
             "TRUSTED_PROXY_COUNT": "1",
             "LOG_LEVEL": "WARNING",
+            # Redis as the shared cache, as in production (deploy/): cache reads and the page
+            # cache's version bump are not SQL, and the rate limit counts in Redis.
+            "CACHE_URL": REDIS_URL,
         }
     )
     return env
+
+
+def flush_redis() -> None:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def run(cmd, env, **kwargs):
@@ -653,6 +663,7 @@ def main() -> int:
         "load average at the start (1/5/15 min): " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
     )
     ensure_database(env)
+    flush_redis()
     content = setup_content(env)
     print(
         f"setup: {len(content['spread'])} bookable slots over {SESSIONS} sessions, hot slot "

@@ -27,12 +27,17 @@ def join_window(slot):
     return slot.starts_at - early, slot.ends_at
 
 
-@transaction.atomic
 def room_for_booking(booking: Booking) -> VideoRoom | None:
     """The booking's video room, created on first need and kept in step with the meeting's
-    time (a moved meeting moves its window). None unless the meeting is by video."""
+    time (a moved meeting moves its window). None unless the meeting is by video: every
+    booking asks, so that answer costs no savepoint."""
     if booking.mode != Mode.VIDEO or not booking.slot.occurrence.meeting_service_id:
         return None
+    return _video_room(booking)
+
+
+@transaction.atomic
+def _video_room(booking: Booking) -> VideoRoom:
     valid_from, valid_until = join_window(booking.slot)
     room = VideoRoom.objects.filter(booking=booking).first()
     if room is None:

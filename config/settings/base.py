@@ -305,8 +305,14 @@ RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # See config/client_address.py.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Where the counters live: "database" (one UPSERT per request in bookings_ratelimitcounter, shared
-# by every worker) or "cache" (Django's cache; only worth it when CACHES is Redis/Memcached).
-RATELIMIT_STORE = os.environ.get("RATELIMIT_STORE", "database")
+# by every worker) or "cache" (Django's cache; only worth it when CACHES is Redis/Memcached, so
+# that is the default when CACHE_URL names a Redis).
+RATELIMIT_STORE = os.environ.get(
+    "RATELIMIT_STORE",
+    "cache"
+    if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://", "unix://"))
+    else "database",
+)
 
 # Login lockouts (django-axes, config/login_protection.py): wrong passwords are counted per user
 # name (a volunteer's phone) and client address together.
