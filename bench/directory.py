@@ -41,9 +41,7 @@ def database_url() -> tuple[str, str]:
         import psycopg
 
         with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            exists = c.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]
-            ).fetchone()
+            exists = c.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
             if os.environ.get("BENCH_FRESH") and exists:
                 c.execute(f'DROP DATABASE "{DB_NAME}" WITH (FORCE)')
                 exists = None

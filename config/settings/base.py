@@ -241,6 +241,32 @@ def cache_from_env() -> dict:
 
 
 CACHES = {"default": cache_from_env()}
+
+
+def frontend_cache_from_env() -> dict | None:
+    """A CDN or caching proxy in front of the site, purged on publish (hotspots/frontend_cache.py):
+    FRONTEND_CACHE_URL for one that takes HTTP PURGE (Varnish, nginx, Fastly), or Cloudflare's
+    zone and API token. None: no CDN."""
+    if os.environ.get("FRONTEND_CACHE_URL"):
+        return {
+            "default": {
+                "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+            }
+        }
+    if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
+        return {
+            "default": {
+                "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+                "ZONEID": os.environ["FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"],
+                "BEARER_TOKEN": os.environ.get("FRONTEND_CACHE_CLOUDFLARE_TOKEN", ""),
+            }
+        }
+    return None
+
+
+if frontend_cache_from_env():
+    WAGTAILFRONTENDCACHE = frontend_cache_from_env()
 # Public pages are kept this long for anonymous visitors; any change a citizen would see renders
 # them afresh at once (hotspots/page_cache.py). 0 switches the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
