@@ -1,6 +1,7 @@
 """Reads for the public pages. Each function does a fixed number of queries whatever the number
 of hotspots, so the directory stays fast with a thousand places."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -370,8 +371,9 @@ def search_directory(
     else:
         queryset = queryset.order_by("city", "title")
 
-    paginator = Paginator(queryset.values(*CARD_FIELDS), PAGE_SIZE)
-    page = paginator.get_page(page_number)
+    page = _result_page(
+        queryset, page_number, cacheable=not filters.open_now, key=(root.pk, filters)
+    )
     page.object_list = directory_cards(
         list(page.object_list),
         root=root,
@@ -381,6 +383,28 @@ def search_directory(
         topics=topics,
     )
     return DirectoryResult(page=page, place=place, message=message)
+
+
+def _result_page(queryset, page_number, *, cacheable: bool, key) -> PaginatorPage:
+    """One page of result rows. Which hotspots match a search, and in what order, changes only
+    with the content (open now aside, which changes with the clock), so the rows and the count
+    are kept under the content version: a render after a booking (which the page cache must
+    redo) costs no search query. Only pages asked for by their own number are kept."""
+    digest = hashlib.sha256(repr((key, page_number)).encode()).hexdigest()[:32]
+    cache_key = f"directory-rows:{page_cache.content_version()}:{digest}"
+    if cacheable:
+        found = cache.get(cache_key)
+        if found is not None:
+            rows, count, number = found
+            paginator = Paginator([], PAGE_SIZE)
+            paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+            return PaginatorPage(rows, number, paginator)
+    paginator = Paginator(queryset.values(*CARD_FIELDS), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    if cacheable and str(page.number) == str(page_number or 1):
+        cache.set(cache_key, (page.object_list, paginator.count, page.number), 60 * 60 * 24)
+    return page
 
 
 def hotspot_page_context(hotspot: HotspotPage, *, now: datetime | None = None) -> dict:

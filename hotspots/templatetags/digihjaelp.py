@@ -2,7 +2,7 @@ import json
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from hotspots.schedule import format_clock
@@ -89,3 +89,18 @@ def notice_for(notices, path):
         if any(path.startswith(p) for p in notice.get("paths", ())):
             return notice
     return None
+
+
+@register.simple_tag
+def select_options(choices, chosen) -> str:
+    """<option>s for a select, the chosen value (compared as text) marked: the directory's
+    filters, drawn on every render, in one call rather than a template loop per option."""
+    chosen = None if chosen is None else str(chosen)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == chosen else "", label)
+            for value, label in choices
+        ),
+    )
