@@ -101,6 +101,16 @@ for path in {paths!r}:
         cpu.append((time.process_time() - started) * 1000)
     cpu.sort()
     print(f"CPU {{path}} {{cpu[len(cpu) // 2]:.1f}} {{len(queries)}}")
+    # Cold: every cache empty (the card fragments and search rows too), as after a publish.
+    from django.core.cache import cache
+    cold = []
+    for _ in range(15):
+        cache.clear()
+        started = time.process_time()
+        assert client.get(path).status_code == 200
+        cold.append((time.process_time() - started) * 1000)
+    cold.sort()
+    print(f"COLD {{path}} {{cold[len(cold) // 2]:.1f}}")
 """
 
 
@@ -123,7 +133,13 @@ def render_cpu(env: dict, paths: list[str]) -> dict[str, tuple[float, int]]:
         if line.startswith("CPU "):
             _, path, ms, queries = line.split(" ")
             figures[path] = (float(ms), int(queries))
+        elif line.startswith("COLD "):
+            _, path, ms = line.split(" ")
+            COLD[path] = float(ms)
     return figures
+
+
+COLD: dict[str, float] = {}
 
 
 LOAD = r"""
@@ -284,7 +300,7 @@ def main():
     report(run_server(dict(env, PAGE_CACHE_SECONDS="0"), urls), label, verdict=False)
     print("\n-- page cache on (as deployed) --")
     results = run_server(dict(env, PAGE_CACHE_SECONDS="60"), urls)
-    cpu = render_cpu(env, ["/", "/?q=8000&topic=mitid", hotspot_url])
+    cpu = render_cpu(env, ["/robots.txt", "/", "/?q=8000&topic=mitid", hotspot_url])
     report(results, label, verdict=True, cpu=cpu)
 
 
@@ -335,7 +351,18 @@ def report(measured, label: str, *, verdict: bool, cpu: dict | None = None) -> N
                 f"({r['p95'] / base['p95']:.1f}x robots.txt) | <= {TARGET_MS:.0f} ms | {ok}"
             )
     ok = "PASS" if directory_cpu <= 15 else "FAIL"
-    print(f"figure: uncached directory render CPU | {directory_cpu:.1f} ms | <= 15 ms | {ok}")
+    robots_cpu = (cpu or {}).get("/robots.txt", (float("nan"), 0))[0]
+    print(
+        f"figure: uncached directory render CPU (page cache off) | {directory_cpu:.1f} ms "
+        f"({directory_cpu / max(robots_cpu, 0.001):.0f}x robots.txt's {robots_cpu:.2f} ms) | "
+        f"<= 15 ms | {ok}"
+    )
+    cold = COLD.get("/?q=8000&topic=mitid")
+    if cold is not None:
+        print(
+            f"figure: directory render CPU, every cache empty | {cold:.1f} ms "
+            f"({cold / max(directory_cpu, 0.001):.1f}x the uncached render) | - | info"
+        )
     if directory_cpu > 15:
         verdict += f"; FAIL: uncached directory render {directory_cpu:.1f} ms CPU > 15 ms"
     print(
