@@ -338,41 +338,39 @@ def search_directory(
     from django.utils.translation import gettext as _
 
     now = now or timezone.now()
-    base = HotspotPage.objects.live().descendant_of(root)
-    queryset = filter_hotspots(base, filters, now=now)
-    place, message = None, ""
-    query = filters.query.strip()
+    place, message, query = None, "", filters.query.strip()
+    text_search = False
     if query:
         place = postcodes.resolve(query)
-        if place is not None:
-            queryset = order_by_distance(queryset, place)
-            if not place.exact:
-                message = _(
-                    "We do not know postcode %(code)s exactly, so the list is sorted from "
-                    "%(town)s, the nearest town we know."
-                ) % {"code": place.postcode, "town": place.town}
-        else:
+        if place is not None and not place.exact:
+            message = _(
+                "We do not know postcode %(code)s exactly, so the list is sorted from "
+                "%(town)s, the nearest town we know."
+            ) % {"code": place.postcode, "town": place.town}
+        elif place is None:
             postcode_like = postcodes.POSTCODE_RE.search(query) or query.isdigit()
-            matching = queryset.filter(Q(city__icontains=query) | Q(title__icontains=query))
-            if not postcode_like and matching.exists():
-                queryset = matching.order_by("city", "title")
-            else:
-                if postcode_like:
-                    message = _(
-                        "“%(query)s” is not a Danish postcode. A postcode has four digits, "
-                        "e.g. 8000. Here are all places instead."
-                    ) % {"query": query}
-                else:
-                    message = _(
-                        "We found no place called “%(query)s”. Check the spelling, or try a "
-                        "postcode. Here are all places instead."
-                    ) % {"query": query}
-                queryset = queryset.order_by("city", "title")
-    else:
-        queryset = queryset.order_by("city", "title")
+            text_search = not postcode_like and _matching(root, filters, query, now).exists()
+            if postcode_like:
+                message = _(
+                    "“%(query)s” is not a Danish postcode. A postcode has four digits, "
+                    "e.g. 8000. Here are all places instead."
+                ) % {"query": query}
+            elif not text_search:
+                message = _(
+                    "We found no place called “%(query)s”. Check the spelling, or try a "
+                    "postcode. Here are all places instead."
+                ) % {"query": query}
+
+    def ordered_hotspots():
+        # Only built when the rows are not in the cache (_result_page).
+        if place is not None:
+            return order_by_distance(filter_hotspots(_live_below(root), filters, now=now), place)
+        if text_search:
+            return _matching(root, filters, query, now).order_by("city", "title")
+        return filter_hotspots(_live_below(root), filters, now=now).order_by("city", "title")
 
     page = _result_page(
-        queryset, page_number, cacheable=not filters.open_now, key=(root.pk, filters)
+        ordered_hotspots, page_number, cacheable=not filters.open_now, key=(root.pk, filters)
     )
     page.object_list = directory_cards(
         list(page.object_list),
@@ -385,7 +383,18 @@ def search_directory(
     return DirectoryResult(page=page, place=place, message=message)
 
 
-def _result_page(queryset, page_number, *, cacheable: bool, key) -> PaginatorPage:
+def _live_below(root):
+    return HotspotPage.objects.live().descendant_of(root)
+
+
+def _matching(root, filters: DirectoryFilters, query: str, now: datetime):
+    """Places whose town or name contains the words of a search that is not a postcode."""
+    return filter_hotspots(_live_below(root), filters, now=now).filter(
+        Q(city__icontains=query) | Q(title__icontains=query)
+    )
+
+
+def _result_page(make_queryset, page_number, *, cacheable: bool, key) -> PaginatorPage:
     """One page of result rows. Which hotspots match a search, and in what order, changes only
     with the content (open now aside, which changes with the clock), so the rows and the count
     are kept under the content version: a render after a booking (which the page cache must
@@ -399,7 +408,7 @@ def _result_page(queryset, page_number, *, cacheable: bool, key) -> PaginatorPag
             paginator = Paginator([], PAGE_SIZE)
             paginator.__dict__["count"] = count  # Paginator.count is a cached_property
             return PaginatorPage(rows, number, paginator)
-    paginator = Paginator(queryset.values(*CARD_FIELDS), PAGE_SIZE)
+    paginator = Paginator(make_queryset().values(*CARD_FIELDS), PAGE_SIZE)
     page = paginator.get_page(page_number)
     page.object_list = list(page.object_list)
     if cacheable and str(page.number) == str(page_number or 1):
