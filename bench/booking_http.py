@@ -482,7 +482,7 @@ for n, slot in enumerate(slots):
     started = time.process_time()
     response = client.post(
         f"/book/{slot}/",
-        {"first_name": "Cpu", "phone": f"+45{29000000 + n}", "help_topic": "", "note": "",
+        {"first_name": "Cpu", "phone": f"+45{21800000 + n}", "help_topic": "", "note": "",
          "submission": f"bench-cpu-{n:06d}-aaaaaaaaaaaa"},
         HTTP_ACCEPT_LANGUAGE="en", HTTP_X_FORWARDED_FOR=f"10.254.{n // 250}.{n % 250 + 1}",
     )
