@@ -226,6 +226,7 @@ def unsent_confirmations() -> int:
         "SELECT COUNT(*) FROM bookings_booking b WHERE b.status = 'confirmed' AND NOT EXISTS "
         "(SELECT 1 FROM sms_message m WHERE m.booking_id = b.id AND m.purpose = "
         "'booking_confirmed' AND m.status IN ('sent', 'delivered'))"
+        " AND b.phone NOT LIKE '+4526%%'"
     )[0][0]
 
 
