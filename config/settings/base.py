@@ -438,6 +438,9 @@ READINESS_PERIODIC_MAX_AGE = int(os.environ.get("READINESS_PERIODIC_MAX_AGE", "9
 # Finished rows of the task queue are pruned by runperiodic after this many days.
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "1"))
 FAILED_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("FAILED_TASK_RESULTS_KEEP_DAYS", "14"))
+# A task still marked running this long after it started, by a worker whose heartbeat stopped,
+# was abandoned (the worker was killed): readiness says so and runperiodic marks it failed.
+TASK_ABANDONED_AFTER = int(os.environ.get("TASK_ABANDONED_AFTER", "600"))
 
 # Caseworker meetings: video provider ("jitsi", "external" or "fake"; see meetings/video.py).
 VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "fake")
