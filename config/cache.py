@@ -17,6 +17,8 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.db import BaseDatabaseCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
@@ -149,3 +151,28 @@ def create_database_cache_tables(using="default", **kwargs) -> None:
         backend = getattr(backend, "inner", backend)
         if isinstance(backend, BaseDatabaseCache):
             command.create_table(using, backend._table, dry_run=False)
+
+
+class _ReusedRedisClient(RedisCacheClient):
+    """Django's Redis client builds a new redis.Redis object (parsers, callbacks: about as
+    much Python as a small query) for every cache call; one per connection pool serves all of
+    them, as redis-py intends (the pool hands each command a connection, thread-safely)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """django.core.cache.backends.redis.RedisCache with one client per connection pool."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedRedisClient

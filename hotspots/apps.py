@@ -18,6 +18,9 @@ class HotspotsConfig(AppConfig):
         pre_migrate.connect(create_database_cache_tables, sender=self)
         post_migrate.connect(create_database_cache_tables, sender=self)
         connect_page_cache_bumps()
+        from . import frontend_cache
+
+        frontend_cache.connect()
 
 
 def connect_page_cache_bumps() -> None:

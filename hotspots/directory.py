@@ -3,13 +3,29 @@ Bad input never fails the page: the choices that were not understood are named a
 
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from config.languages import citizen_language
 
-from . import selectors
+from . import page_cache, selectors
 from .forms import DirectoryFilterForm
 from .models import HelpTopic, Language
+
+
+def filter_choices() -> tuple[list[HelpTopic], list[Language]]:
+    """The topics (with their editors' translations), and the languages spoken at some live
+    hotspot: what the filter offers. Kept under the content version (page_cache.py), which a
+    change to either bumps."""
+    key = f"directory-choices:{page_cache.content_version()}"
+    choices = cache.get(key)
+    if choices is None:
+        choices = (
+            list(HelpTopic.objects.prefetch_related("translations")),
+            list(Language.objects.filter(hotspotpage__live=True).distinct()),
+        )
+        cache.set(key, choices, 60 * 60 * 24)
+    return choices
 
 
 def _default_language(request, languages: list[Language]) -> str:
@@ -25,8 +41,7 @@ def _default_language(request, languages: list[Language]) -> str:
 
 
 def directory_context(request, *, home) -> dict:
-    topics = list(HelpTopic.objects.prefetch_related("translations"))
-    languages = list(Language.objects.filter(hotspotpage__live=True).distinct())
+    topics, languages = filter_choices()
     default_language = _default_language(request, languages)
     data = request.GET
     if default_language:
@@ -44,7 +59,11 @@ def directory_context(request, *, home) -> dict:
         open_now=bool(values.get("open_now")),
     )
     result = selectors.search_directory(
-        root=home, filters=filters, page_number=request.GET.get("page")
+        root=home,
+        filters=filters,
+        page_number=request.GET.get("page"),
+        root_url=home.get_url(request),
+        topics=topics,
     )
     # A search that was not understood is an error (summary, linked to the field, "Error:" in
     # the title); a postcode known only roughly is a notice next to the results.

@@ -27,6 +27,9 @@ from django.db import transaction
 from django.utils import translation
 
 VERSION_KEY = "public-pages:version"
+# Bumped only by what changes the content of pages (the CMS, a hotspot's rows), not by a booking:
+# the directory's card fragments (hotspots/selectors.py) live as long as it holds.
+CONTENT_VERSION_KEY = "public-pages:content-version"
 # Cookies that do not change what an anonymous visitor is shown (the language is in the key).
 HARMLESS_COOKIES = {"django_language", "csrftoken"}
 
@@ -50,17 +53,30 @@ def _version() -> str:
     return str(version)
 
 
+def content_version() -> str:
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        version = "0"
+        cache.add(CONTENT_VERSION_KEY, version, None)
+    return str(version)
+
+
 def bump() -> None:
     """Pages rendered before now are not served again. A fresh random version is one blind
     write (no read first, unlike incr), which matters on the booking request."""
     cache.set(VERSION_KEY, secrets.token_hex(6), None)
 
 
+def bump_content() -> None:
+    """The content changed: whole pages and the fragments they are built from (one write)."""
+    cache.set_many({VERSION_KEY: secrets.token_hex(6), CONTENT_VERSION_KEY: secrets.token_hex(6)})
+
+
 def bump_now_and_on_commit(*args, **kwargs) -> None:
     """For the CMS's signals: bump now, and again once the change is visible to others (a page
     rendered in between, from data not yet committed, is not served after the commit)."""
-    bump()
-    transaction.on_commit(bump)
+    bump_content()
+    transaction.on_commit(bump_content)
 
 
 def bump_on_commit(*args, **kwargs) -> None:
@@ -126,6 +142,28 @@ def serve_cached(request, render: Callable):
     return response
 
 
+_sites: dict[tuple, tuple | None] = {}
+
+
+def remember_site(request) -> None:
+    """Wagtail's Site.find_for_request, without its query when this process has answered it for
+    the same host and port since the content last changed (saving a Site bumps the content
+    version). Each request gets its own Site object, built from the remembered row."""
+    from wagtail.models import Site
+
+    if hasattr(request, "_wagtail_site"):
+        return
+    key = (content_version(), request._get_raw_host(), request.get_port())
+    if key not in _sites:
+        site = Site._find_for_request(request)
+        if len(_sites) >= 64:
+            _sites.clear()
+        fields = [f.attname for f in Site._meta.concrete_fields]
+        _sites[key] = None if site is None else (fields, [getattr(site, f) for f in fields])
+    row = _sites[key]
+    request._wagtail_site = None if row is None else Site.from_db("default", *row)
+
+
 def serve_from_page_cache(request, path):
     """Wagtail's page view behind the page cache: routing, the privacy check and the crisis
     hook run only when the page is rendered. A page under a view restriction never gets into
@@ -133,4 +171,8 @@ def serve_from_page_cache(request, path):
     password form (which uses a CSRF token)."""
     from wagtail.views import serve
 
-    return serve_cached(request, lambda: serve(request, path))
+    def render():
+        remember_site(request)
+        return serve(request, path)
+
+    return serve_cached(request, render)

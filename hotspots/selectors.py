@@ -1,23 +1,29 @@
 """Reads for the public pages. Each function does a fixed number of queries whatever the number
 of hotspots, so the directory stays fast with a thousand places."""
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst
 
 from config.languages import citizen_language
 
-from . import postcodes
+from . import page_cache, postcodes, schedule
 from .closed_days import closed_dates
 from .models import (
+    HelpTopic,
     HotspotClosure,
     HotspotPage,
+    HotspotTranslation,
     OpenedHoliday,
     OpeningHours,
     OrganisationPage,
@@ -27,6 +33,7 @@ from .models import (
 
 PAGE_SIZE = 20
 UPCOMING_DAYS = 28  # SessionPage.upcoming's default window
+CARD_TIMES = 3  # the next times a directory card shows
 ACCESSIBILITY_FIELDS = ("step_free_access", "hearing_loop", "accessible_toilet", "quiet_room")
 
 
@@ -45,25 +52,184 @@ class DirectoryResult:
     page: PaginatorPage
     place: postcodes.Place | None
     message: str
-    sessions_by_hotspot: dict[int, list]
 
 
-def _sessions_below(hotspots: list[HotspotPage]) -> dict[int, list[SessionPage]]:
-    """Live sessions of many hotspots in one query, by the hotspot's tree path."""
-    if not hotspots:
+# The columns a directory card shows: rows, not page objects (a Wagtail page object costs more
+# to build than the whole card costs to render).
+CARD_FIELDS = (
+    "pk",
+    "path",
+    "depth",
+    "url_path",
+    "title",
+    "summary",
+    "street_address",
+    "postcode",
+    "city",
+    "latitude",
+    "longitude",
+)
+
+
+@dataclass
+class DirectoryCard:
+    """One result in the directory, with everything the card shows worked out in Python."""
+
+    pk: int
+    title: str
+    url: str
+    path: str
+    address: str
+    summary: str
+    topics: list[str]
+    next_times: list[dict]
+    distance_km: float | None = None
+    # What the summary is written in: the reader's language where an editor translated it.
+    summary_language: str = "da"
+
+
+def _sessions_below(rows: list[dict]) -> dict[int, list[SessionPage]]:
+    """Live sessions of many hotspots in one query, by the hotspot's id."""
+    if not rows:
         return {}
-    by_path = {h.path: h.pk for h in hotspots}
-    path_length = len(hotspots[0].path)
+    by_path = {row["path"]: row["pk"] for row in rows}
+    path_length = len(rows[0]["path"])
     sessions = (
         SessionPage.objects.live()
         .annotate(parent_path=Substr("path", 1, path_length))
-        .filter(parent_path__in=list(by_path), depth=hotspots[0].depth + 1)
+        .filter(parent_path__in=list(by_path), depth=rows[0]["depth"] + 1)
+        .only(*SESSION_SCHEDULE_FIELDS)
         .order_by("path")
     )
     grouped: dict[int, list[SessionPage]] = defaultdict(list)
     for session in sessions:
         grouped[by_path[session.parent_path]].append(session)
     return grouped
+
+
+# What SessionPage.upcoming and a card's line need; the rest of the page is not loaded.
+SESSION_SCHEDULE_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "title",
+    "recurrence",
+    "starts_on",
+    "ends_on",
+    "start_time",
+    "end_time",
+)
+
+
+def _topics_by_hotspot(ids: list[int], topics: list[HelpTopic] | None) -> dict[int, list[str]]:
+    """Topic names of many hotspots in one query, in the topics' own order."""
+    if topics is None:
+        topics = list(HelpTopic.objects.all())
+    order = {topic.pk: (n, topic.display_name) for n, topic in enumerate(topics)}
+    grouped: dict[int, list[tuple]] = defaultdict(list)
+    through = HotspotPage.help_topics.through.objects.filter(hotspotpage_id__in=ids)
+    for hotspot_id, topic_id in through.values_list("hotspotpage_id", "helptopic_id"):
+        if topic_id in order:
+            grouped[hotspot_id].append(order[topic_id])
+    return {pk: [name for _n, name in sorted(names)] for pk, names in grouped.items()}
+
+
+def _time_line(title: str, start: datetime, end: datetime) -> dict:
+    # The same words as the hotspot page's list ("Tirsdag 1. december kl. 10.00–12.00", the
+    # range one left-to-right island), built once per card and day, not per render.
+    from .templatetags.digihjaelp import day, time_range
+
+    start, end = timezone.localtime(start), timezone.localtime(end)
+    return {
+        "session": {"title": title},
+        "start": start,
+        "end": end,
+        "iso": start.isoformat(),
+        "label": format_html("{} {}", capfirst(day(start)), time_range(start, end)),
+    }
+
+
+def _translated_summaries(ids: list[int], language: str) -> dict[int, str]:
+    """Hotspot id → the summary an editor wrote in `language` (none for Danish)."""
+    if language == "da" or not ids:
+        return {}
+    return dict(
+        HotspotTranslation.objects.filter(hotspot_id__in=ids, language=language)
+        .exclude(summary="")
+        .values_list("hotspot_id", "summary")
+    )
+
+
+def _card_fragments(rows: list[dict], *, today: date, topics) -> dict[int, dict]:
+    """Per hotspot: its topic names and its times from the start of `today`, worked out for
+    every card that is not in the cache yet (a fixed number of queries for all of them).
+
+    The times are those from midnight, one more per session than a card shows: a session
+    meets at most once a day, so whatever passes during the day, the first times still
+    upcoming are among them. Kept under the content version (page_cache.py), which any change
+    to a page, a closure or an opening is a bump of, and the day."""
+    from django.utils.translation import get_language
+
+    prefix = f"directory-card:{page_cache.content_version()}:{get_language()}:{today}:"
+    found = cache.get_many([f"{prefix}{row['pk']}" for row in rows])
+    fragments = {
+        row["pk"]: found[f"{prefix}{row['pk']}"] for row in rows if f"{prefix}{row['pk']}" in found
+    }
+    missing = [row for row in rows if row["pk"] not in fragments]
+    if not missing:
+        return fragments
+    sessions = _sessions_below(missing)
+    closed = closed_dates_by_session(
+        [s for group in sessions.values() for s in group],
+        first=today,
+        last=today + timedelta(days=UPCOMING_DAYS),
+    )
+    topic_names = _topics_by_hotspot([row["pk"] for row in missing], topics)
+    summaries = _translated_summaries([row["pk"] for row in missing], citizen_language())
+    midnight = schedule.local_datetime(today, time())
+    fresh = {}
+    for row in missing:
+        times = []
+        for session in sessions.get(row["pk"], []):
+            for start, end in session.upcoming(
+                now=midnight, limit=CARD_TIMES + 1, closed=closed.get(session.pk, set())
+            ):
+                times.append(_time_line(session.title, start, end))
+        times.sort(key=lambda t: t["start"])
+        fragments[row["pk"]] = fresh[f"{prefix}{row['pk']}"] = {
+            "topics": topic_names.get(row["pk"], []),
+            "times": times,
+            "summary": summaries.get(row["pk"], ""),
+        }
+    cache.set_many(fresh, 60 * 60 * 24)
+    return fragments
+
+
+def directory_cards(
+    rows: list[dict], *, root, place, now: datetime, root_url: str, topics=None
+) -> list[DirectoryCard]:
+    """The cards of one page of results: a fixed number of queries for any number of rows."""
+    fragments = _card_fragments(rows, today=timezone.localdate(now), topics=topics)
+    cards = []
+    for row in rows:
+        fragment = fragments[row["pk"]]
+        card = DirectoryCard(
+            pk=row["pk"],
+            title=row["title"],
+            url=root_url + row["url_path"][len(root.url_path) :],
+            path=row["path"],
+            address=f"{row['street_address']}, {row['postcode']} {row['city']}",
+            summary=fragment["summary"] or row["summary"],
+            summary_language=citizen_language() if fragment["summary"] else "da",
+            topics=fragment["topics"],
+            next_times=[t for t in fragment["times"] if t["end"] > now][:CARD_TIMES],
+        )
+        if place is not None:
+            card.distance_km = postcodes.distance_km(
+                place.latitude, place.longitude, row["latitude"], row["longitude"]
+            )
+        cards.append(card)
+    return cards
 
 
 def closed_dates_by_session(sessions, *, first: date, last: date) -> dict[int, set[date]]:
@@ -211,65 +377,95 @@ def order_by_distance(queryset, place: postcodes.Place):
 
 
 def search_directory(
-    *, root, filters: DirectoryFilters, page_number, now: datetime | None = None
+    *,
+    root,
+    filters: DirectoryFilters,
+    page_number,
+    now: datetime | None = None,
+    root_url: str | None = None,
+    topics: list[HelpTopic] | None = None,
 ) -> DirectoryResult:
+    """One page of hotspots below `root` as DirectoryCards. `root_url` is the root's URL as the
+    request sees it; `topics` the help topics if the caller has them already."""
     from django.utils.translation import gettext as _
 
     now = now or timezone.now()
-    base = HotspotPage.objects.live().descendant_of(root)
-    queryset = filter_hotspots(base, filters, now=now)
-    place, message = None, ""
-    query = filters.query.strip()
+    place, message, query = None, "", filters.query.strip()
+    text_search = False
     if query:
         place = postcodes.resolve(query)
-        if place is not None:
-            queryset = order_by_distance(queryset, place)
-            if not place.exact:
-                message = _(
-                    "We do not know postcode %(code)s exactly, so the list is sorted from "
-                    "%(town)s, the nearest town we know."
-                ) % {"code": place.postcode, "town": place.town}
-        else:
+        if place is not None and not place.exact:
+            message = _(
+                "We do not know postcode %(code)s exactly, so the list is sorted from "
+                "%(town)s, the nearest town we know."
+            ) % {"code": place.postcode, "town": place.town}
+        elif place is None:
             postcode_like = postcodes.POSTCODE_RE.search(query) or query.isdigit()
-            matching = queryset.filter(Q(city__icontains=query) | Q(title__icontains=query))
-            if not postcode_like and matching.exists():
-                queryset = matching.order_by("city", "title")
-            else:
-                if postcode_like:
-                    message = _(
-                        "“%(query)s” is not a Danish postcode. A postcode has four digits, "
-                        "e.g. 8000. Here are all places instead."
-                    ) % {"query": query}
-                else:
-                    message = _(
-                        "We found no place called “%(query)s”. Check the spelling, or try a "
-                        "postcode. Here are all places instead."
-                    ) % {"query": query}
-                queryset = queryset.order_by("city", "title")
-    else:
-        queryset = queryset.order_by("city", "title")
+            text_search = not postcode_like and _matching(root, filters, query, now).exists()
+            if postcode_like:
+                message = _(
+                    "“%(query)s” is not a Danish postcode. A postcode has four digits, "
+                    "e.g. 8000. Here are all places instead."
+                ) % {"query": query}
+            elif not text_search:
+                message = _(
+                    "We found no place called “%(query)s”. Check the spelling, or try a "
+                    "postcode. Here are all places instead."
+                ) % {"query": query}
 
-    queryset = queryset.prefetch_related("help_topics__translations", "languages", "translations")
-    paginator = Paginator(queryset, PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    hotspots = list(page.object_list)
-    sessions = _sessions_below(hotspots)
-    today = timezone.localdate(now)
-    closed = closed_dates_by_session(
-        [s for group in sessions.values() for s in group],
-        first=today,
-        last=today + timedelta(days=UPCOMING_DAYS),
-    )
-    language = citizen_language()
-    for hotspot in hotspots:
-        hotspot.text = hotspot.text_for(language)
-        hotspot.next_times = next_times(sessions.get(hotspot.pk, []), now=now, closed=closed)
+    def ordered_hotspots():
+        # Only built when the rows are not in the cache (_result_page).
         if place is not None:
-            hotspot.distance_km = postcodes.distance_km(
-                place.latitude, place.longitude, hotspot.latitude, hotspot.longitude
-            )
-    page.object_list = hotspots
-    return DirectoryResult(page=page, place=place, message=message, sessions_by_hotspot=sessions)
+            return order_by_distance(filter_hotspots(_live_below(root), filters, now=now), place)
+        if text_search:
+            return _matching(root, filters, query, now).order_by("city", "title")
+        return filter_hotspots(_live_below(root), filters, now=now).order_by("city", "title")
+
+    page = _result_page(
+        ordered_hotspots, page_number, cacheable=not filters.open_now, key=(root.pk, filters)
+    )
+    page.object_list = directory_cards(
+        list(page.object_list),
+        root=root,
+        place=place,
+        now=now,
+        root_url=root_url if root_url is not None else root.url,
+        topics=topics,
+    )
+    return DirectoryResult(page=page, place=place, message=message)
+
+
+def _live_below(root):
+    return HotspotPage.objects.live().descendant_of(root)
+
+
+def _matching(root, filters: DirectoryFilters, query: str, now: datetime):
+    """Places whose town or name contains the words of a search that is not a postcode."""
+    return filter_hotspots(_live_below(root), filters, now=now).filter(
+        Q(city__icontains=query) | Q(title__icontains=query)
+    )
+
+
+def _result_page(make_queryset, page_number, *, cacheable: bool, key) -> PaginatorPage:
+    """One page of result rows. Which hotspots match a search, and in what order, changes only
+    with the content (open now aside, which changes with the clock), so the rows and the count
+    are kept under the content version: a render after a booking (which the page cache must
+    redo) costs no search query. Only pages asked for by their own number are kept."""
+    digest = hashlib.sha256(repr((key, page_number)).encode()).hexdigest()[:32]
+    cache_key = f"directory-rows:{page_cache.content_version()}:{digest}"
+    if cacheable:
+        found = cache.get(cache_key)
+        if found is not None:
+            rows, count, number = found
+            paginator = Paginator([], PAGE_SIZE)
+            paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+            return PaginatorPage(rows, number, paginator)
+    paginator = Paginator(make_queryset().values(*CARD_FIELDS), PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    page.object_list = list(page.object_list)
+    if cacheable and str(page.number) == str(page_number or 1):
+        cache.set(cache_key, (page.object_list, paginator.count, page.number), 60 * 60 * 24)
+    return page
 
 
 def hotspot_page_context(hotspot: HotspotPage, *, now: datetime | None = None) -> dict:

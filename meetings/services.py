@@ -51,14 +51,19 @@ def _new_room(booking_id: int, slot, *, provider: str) -> VideoRoom:
     )
 
 
-@transaction.atomic
 def room_for_booking(booking: Booking) -> VideoRoom | None:
     """The write path: the booking's video room, created when a booking becomes a video
     booking (booked, moved, switched; an IT-café session's as well as a caseworker meeting's)
     and kept in step with its time (a moved booking moves its window). None unless the
-    booking is by video. Pages and texts only read the room (selectors.room_of)."""
+    booking is by video (that answer costs no savepoint). Pages and texts only read the room
+    (selectors.room_of)."""
     if booking.mode != Mode.VIDEO:
         return None
+    return _video_room(booking)
+
+
+@transaction.atomic
+def _video_room(booking: Booking) -> VideoRoom:
     valid_from, valid_until = join_window(booking.slot)
     room = VideoRoom.objects.filter(booking=booking).first()
     if room is None:

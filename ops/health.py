@@ -2,7 +2,7 @@
 
 - /healthz (liveness): the process answers. No database, no auth, always 200 while it runs.
 - /readyz (readiness): the database, the cache, the wait of the oldest ready task per queue
-  and the age of the last periodic run; 200 when all pass, 503 with the failing checks named
+  (and tasks a dead worker left running), and the age of the last periodic run; 200 when all pass, 503 with the failing checks named
   otherwise. `?checks=database,cache` limits it to some checks: a load balancer should use
   that, because a stuck worker or timer is no reason to take every web node out of service.
 
@@ -44,18 +44,28 @@ class CacheCheck(Cache):
 
 @dataclasses.dataclass
 class QueueWait(HealthCheck):
-    """The oldest ready task of a queue has waited no longer than the queue's limit."""
+    """The oldest ready task of a queue has waited no longer than the queue's limit, and no
+    task of the queue was left running by a worker that is gone (a row no worker will ever
+    finish, until runperiodic's fail_abandoned_tasks marks it failed)."""
 
     queue: str
     limit: timedelta = dataclasses.field(repr=False, default=timedelta(minutes=5))
 
     async def run(self):
-        states = await sync_to_async(selectors.queue_states)(now=timezone.now())
+        now = timezone.now()
+        states = await sync_to_async(selectors.queue_states)(now=now)
         waited = states.get(self.queue, selectors.QueueState()).oldest_ready_seconds
         if waited > self.limit.total_seconds():
             raise ServiceUnavailable(
                 f"the oldest ready task has waited {waited:.0f} s (limit "
                 f"{self.limit.total_seconds():.0f} s): is a worker for this queue running?"
+            )
+        abandoned = await sync_to_async(selectors.abandoned_task_results)(now=now)
+        abandoned = [row for row in abandoned if row.queue_name == self.queue]
+        if abandoned:
+            raise ServiceUnavailable(
+                f"{len(abandoned)} task(s) still marked running by a worker that is gone: is "
+                "runperiodic running (fail_abandoned_tasks)?"
             )
 
 

@@ -1,5 +1,6 @@
 """Housekeeping jobs for `manage.py runperiodic`: the task queue's finished rows, expired
-sessions, spent login attempts and the heartbeats of workers that are gone. Idempotent, like every periodic job."""
+sessions, spent login attempts, the heartbeats of workers that are gone and the tasks they left
+running. Idempotent, like every periodic job."""
 
 from config.periodic import periodic_job
 
@@ -31,3 +32,10 @@ def prune_worker_heartbeats(now) -> str:
     from .services import prune_stale_heartbeats
 
     return f"heartbeats={prune_stale_heartbeats(now=now)}"
+
+
+@periodic_job("fail_abandoned_tasks")
+def fail_abandoned_tasks(now) -> str:
+    from .services import fail_abandoned_tasks
+
+    return f"abandoned={fail_abandoned_tasks(now=now)}"

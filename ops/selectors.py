@@ -61,6 +61,23 @@ def queue_states(*, now: datetime) -> dict[str, QueueState]:
     return states
 
 
+def abandoned_task_results(*, now: datetime) -> list[DBTaskResult]:
+    """Rows left RUNNING by a worker that is gone (killed, or its machine lost): started longer
+    than TASK_ABANDONED_AFTER ago by a worker with no live heartbeat. No worker will ever
+    finish them; a task still running on a living worker is never one of them."""
+    started_before = now - timedelta(seconds=settings.TASK_ABANDONED_AFTER)
+    rows = list(
+        DBTaskResult.objects.running().filter(started_at__lt=started_before).order_by("started_at")
+    )
+    if not rows:
+        return []
+    alive = {
+        heartbeat.worker_id
+        for heartbeat in WorkerHeartbeat.objects.filter(last_seen_at__gte=now - HEARTBEAT_TIMEOUT)
+    }
+    return [row for row in rows if not (row.worker_ids and row.worker_ids[-1] in alive)]
+
+
 def queue_wait_limit(queue: str) -> timedelta:
     limits = settings.READINESS_QUEUE_MAX_WAIT
     return timedelta(seconds=limits.get(queue, limits.get("*", 300)))

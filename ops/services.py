@@ -8,6 +8,7 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from .models import WorkerHeartbeat
@@ -85,6 +86,36 @@ def prune_login_attempts(*, now: datetime) -> int:
 def prune_stale_heartbeats(*, now: datetime) -> int:
     """Rows of workers killed without a chance to remove their own."""
     return WorkerHeartbeat.objects.filter(last_seen_at__lt=now - HEARTBEAT_KEEP).delete()[0]
+
+
+# Where the traceback of a task would be, on a row whose worker died while it ran.
+ABANDONED_EXCEPTION = "ops.services.WorkerLost"
+ABANDONED_TRACEBACK = (
+    "The worker that ran this task stopped (killed, or its machine lost) before it could "
+    "record the outcome. The task may have done part of its work. Marked failed by the "
+    "periodic job fail_abandoned_tasks."
+)
+
+
+@transaction.atomic
+def fail_abandoned_tasks(*, now: datetime) -> int:
+    """Mark the rows a dead worker left RUNNING (selectors.abandoned_task_results) as failed,
+    so that the queue's counts, the metrics and the admin tell the truth, and the rows are
+    pruned like any failure. Work that must not be lost has its own recovery (the SMS outbox
+    sends a message stuck in "sending" again). A row a worker finishes meanwhile keeps its
+    outcome: only rows still RUNNING change."""
+    from .selectors import abandoned_task_results
+
+    ids = [row.pk for row in abandoned_task_results(now=now)]
+    if not ids:
+        return 0
+    return DBTaskResult.objects.filter(pk__in=ids, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path=ABANDONED_EXCEPTION,
+        traceback=ABANDONED_TRACEBACK,
+        return_value=None,
+    )
 
 
 def this_process() -> tuple[str, int]:

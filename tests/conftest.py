@@ -16,6 +16,26 @@ def _fresh_locmem_state(settings):
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and before it drops the test databases: end every other session on
+    them. The live server's request threads are daemons that may still hold a connection when
+    the session ends right after a browser test, and PostgreSQL refuses to drop a database
+    that others are "accessing" (the database would then be left behind)."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
 @pytest.fixture
 def home(db):
     from tests.factories import home_page

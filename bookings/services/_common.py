@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,7 +149,11 @@ def _existing_booking(phone: str, occurrence_id, *, exclude_pk=None) -> Booking 
     return None if pk is None else Booking.objects.select_related("slot").get(pk=pk)
 
 
-def _take_seat(slot_id, *, caseworker_id=None) -> bool:
+def _take_seat(slot_id, *, caseworker_id=None, unless_booked_by: str = "") -> bool:
+    """Take a seat if one is free. `unless_booked_by`: a phone that must not already hold a
+    confirmed booking on the slot's date (one seat per phone and date), asked in the same
+    UPDATE so the common case (no such booking) costs no statement of its own; a False then
+    means full *or* booked, and the caller tells which apart (_existing_booking)."""
     if caseworker_id is not None:
         # A caseworker meeting slot: the database refuses it (exclusion constraint / trigger,
         # migration 0003_meetings) when the caseworker already has an overlapping booked
@@ -158,14 +162,21 @@ def _take_seat(slot_id, *, caseworker_id=None) -> bool:
         _serialise_caseworker(caseworker_id)
         try:
             with transaction.atomic():
-                return _take_seat(slot_id)
+                return _take_seat(slot_id, unless_booked_by=unless_booked_by)
         except IntegrityError:
             return False
-    return bool(
-        Slot.objects.filter(pk=slot_id, capacity__gt=F("booked") + F("held")).update(
-            booked=F("booked") + 1
+    slots = Slot.objects.filter(pk=slot_id, capacity__gt=F("booked") + F("held"))
+    if unless_booked_by:
+        slots = slots.filter(
+            ~Exists(
+                Booking.objects.filter(
+                    phone=unless_booked_by,
+                    status=BookingStatus.CONFIRMED,
+                    slot__occurrence_id=OuterRef("occurrence_id"),
+                )
+            )
         )
-    )
+    return bool(slots.update(booked=F("booked") + 1))
 
 
 # The first key of PostgreSQL's two-key advisory locks: "one caseworker's calendar".

@@ -238,7 +238,7 @@ def cache_from_env() -> dict:
     url = os.environ.get("CACHE_URL", "")
     if url.startswith(("redis://", "rediss://", "unix://")):
         real = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": url,
             # A Redis that does not answer is given up on quickly (FailSoftCache then leaves
             # it alone for a few seconds).
@@ -257,6 +257,32 @@ def cache_from_env() -> dict:
 
 
 CACHES = {"default": cache_from_env()}
+
+
+def frontend_cache_from_env() -> dict | None:
+    """A CDN or caching proxy in front of the site, purged on publish (hotspots/frontend_cache.py):
+    FRONTEND_CACHE_URL for one that takes HTTP PURGE (Varnish, nginx, Fastly), or Cloudflare's
+    zone and API token. None: no CDN."""
+    if os.environ.get("FRONTEND_CACHE_URL"):
+        return {
+            "default": {
+                "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+            }
+        }
+    if os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"):
+        return {
+            "default": {
+                "BACKEND": "wagtail.contrib.frontend_cache.backends.CloudflareBackend",
+                "ZONEID": os.environ["FRONTEND_CACHE_CLOUDFLARE_ZONE_ID"],
+                "BEARER_TOKEN": os.environ.get("FRONTEND_CACHE_CLOUDFLARE_TOKEN", ""),
+            }
+        }
+    return None
+
+
+if frontend_cache_from_env():
+    WAGTAILFRONTENDCACHE = frontend_cache_from_env()
 # Public pages are kept this long for anonymous visitors; any change a citizen would see renders
 # them afresh at once (hotspots/page_cache.py). 0 switches the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
@@ -323,8 +349,14 @@ RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
 # See config/client_address.py.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 # Where the counters live: "database" (one UPSERT per request in bookings_ratelimitcounter, shared
-# by every worker) or "cache" (Django's cache; only worth it when CACHES is Redis/Memcached).
-RATELIMIT_STORE = os.environ.get("RATELIMIT_STORE", "database")
+# by every worker) or "cache" (Django's cache; only worth it when CACHES is Redis/Memcached, so
+# that is the default when CACHE_URL names a Redis).
+RATELIMIT_STORE = os.environ.get(
+    "RATELIMIT_STORE",
+    "cache"
+    if os.environ.get("CACHE_URL", "").startswith(("redis://", "rediss://", "unix://"))
+    else "database",
+)
 
 # Login lockouts (django-axes, config/login_protection.py): wrong passwords are counted per user
 # name (a volunteer's phone) and client address together.
@@ -406,6 +438,9 @@ READINESS_PERIODIC_MAX_AGE = int(os.environ.get("READINESS_PERIODIC_MAX_AGE", "9
 # Finished rows of the task queue are pruned by runperiodic after this many days.
 TASK_RESULTS_KEEP_DAYS = int(os.environ.get("TASK_RESULTS_KEEP_DAYS", "1"))
 FAILED_TASK_RESULTS_KEEP_DAYS = int(os.environ.get("FAILED_TASK_RESULTS_KEEP_DAYS", "14"))
+# A task still marked running this long after it started, by a worker whose heartbeat stopped,
+# was abandoned (the worker was killed): readiness says so and runperiodic marks it failed.
+TASK_ABANDONED_AFTER = int(os.environ.get("TASK_ABANDONED_AFTER", "600"))
 
 # Caseworker meetings: video provider ("jitsi", "external" or "fake"; see meetings/video.py).
 VIDEO_PROVIDER = os.environ.get("VIDEO_PROVIDER", "fake")

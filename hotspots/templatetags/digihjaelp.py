@@ -3,7 +3,7 @@ import json
 from django import template
 from django.conf import settings
 from django.utils import dateformat, timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info, pgettext
 
@@ -199,3 +199,18 @@ def join_words(values) -> str:
     language = (get_language() or "da").split("-")[0]
     separator = "، " if language in ("ar", "fa") else ", "
     return separator.join(str(value) for value in values)
+
+
+@register.simple_tag
+def select_options(choices, chosen) -> str:
+    """<option>s for a select, the chosen value (compared as text) marked: the directory's
+    filters, drawn on every render, in one call rather than a template loop per option."""
+    chosen = None if chosen is None else str(chosen)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        (
+            (value, mark_safe(" selected") if str(value) == chosen else "", label)
+            for value, label in choices
+        ),
+    )

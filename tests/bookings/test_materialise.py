@@ -196,7 +196,10 @@ def test_drop_in_sessions_get_dates_but_no_slots(home, now):
 
 def test_publishing_enqueues_materialisation_after_commit(home, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        session = make_session(make_hotspot(make_organisation()), starts_on=timezone.localdate())
+        # Published as an editor does: the page_published signal queues the planning.
+        session = make_session(
+            make_hotspot(make_organisation()), starts_on=timezone.localdate(), revision=True
+        )
     assert Occurrence.objects.filter(session=session).exists()
     with django_capture_on_commit_callbacks(execute=True):
         session.unpublish()

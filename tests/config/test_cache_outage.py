@@ -31,7 +31,7 @@ REDIS_DOWN = {
         "BACKEND": "config.cache.FailSoftCache",
         "OPTIONS": {
             "CACHE": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "config.cache.RedisCache",  # as settings build it from CACHE_URL
                 "LOCATION": "redis://127.0.0.1:1/0",
                 "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
             }

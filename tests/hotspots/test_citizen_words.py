@@ -19,13 +19,17 @@ def test_times_and_dates_in_both_languages():
     with translation.override("da"):
         assert clock(time(14)) == "14.00"
         assert day(date(2026, 12, 3)) == "torsdag 3. december"
-        assert time_range(start, end) == '<span class="nowrap">kl.\u00a014.00–14.30</span>'
+        assert time_range(start, end) == (
+            '<span class="nowrap">kl.\u00a0<bdi dir="ltr" class="time-range">14.00–14.30</bdi></span>'
+        )
         assert at_clock(start) == '<span class="nowrap">kl.\u00a014.00</span>'
     with translation.override("en"):
         assert clock(time(14)) == "14:00"
         assert day(start) == "Thursday 3 December"
         assert day(start, True) == "Thursday 3 December 2026"
-        assert time_range(start, end) == '<span class="nowrap">at\u00a014:00–14:30</span>'
+        assert time_range(start, end) == (
+            '<span class="nowrap">at\u00a0<bdi dir="ltr" class="time-range">14:00–14:30</bdi></span>'
+        )
 
 
 def test_free_seats_use_the_singular_and_the_booking_form_carries_the_topic(home):

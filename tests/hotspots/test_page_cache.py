@@ -4,6 +4,7 @@ change (a publish, a booking, a crisis banner) is there on the very next request
 from datetime import timedelta
 
 import pytest
+import recurrence
 from django.test import TestCase
 from django.utils import timezone
 
@@ -139,3 +140,19 @@ def test_signed_in_editors_are_never_served_from_the_cache(client, place):
 
 # With the cache down (Redis stopped, table missing) the pages still render: see
 # tests/config/test_cache_outage.py, which runs with the page cache on as deployed.
+
+
+@pytest.mark.django_db
+def test_a_new_session_shows_on_the_directory_card_with_the_page_cache_off(client, settings, place):
+    """The directory's cards are kept per hotspot under the content version: a session published
+    below a hotspot is on its card on the next render, not the next day."""
+    settings.PAGE_CACHE_SECONDS = 0
+    _, hotspot, _ = place
+    assert "Aftencafé" not in html(client, "/")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        make_session(
+            hotspot,
+            "Aftencafé",
+            rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
+        )
+    assert "Aftencafé" in html(client, "/")

@@ -26,7 +26,10 @@ def tenants(home):
     org_b = make_organisation("Aalborg Kommune")
     a1 = make_hotspot(org_a, "Dokk1", sms_code="4021")
     a2 = make_hotspot(org_a, "Gellerup Bibliotek", sms_code="4022")
-    b1 = make_hotspot(org_b, "Aalborg Hovedbibliotek", sms_code="9000", postcode="9000")
+    # Published by an editor: the tests below check that a refused edit leaves no revision.
+    b1 = make_hotspot(
+        org_b, "Aalborg Hovedbibliotek", sms_code="9000", postcode="9000", revision=True
+    )
     a1_session = make_session(a1, "IT-café")
     b1_session = make_session(b1, "MitID-hjælp")
     editor = make_staff_user(org_a, "editor-a")

@@ -25,8 +25,9 @@ def make_caseworker(organisation, username, *, phone=""):
     return user
 
 
-def make_service(organisation, title="Samtale med jobcentret", **fields):
+def make_service(organisation, title="Samtale med jobcentret", *, revision=False, **fields):
     from meetings.models import MeetingServicePage
+    from tests.factories import add_live
 
     values = {
         "title": title,
@@ -37,8 +38,7 @@ def make_service(organisation, title="Samtale med jobcentret", **fields):
     }
     values.update(fields)
     service = MeetingServicePage(**values)
-    organisation.add_child(instance=service)
-    service.save_revision().publish()
+    add_live(organisation, service, revision=revision)
     return MeetingServicePage.objects.get(pk=service.pk)
 
 
