@@ -85,7 +85,9 @@ def screens_to_reach(page, locator) -> int:
     """How many screens a person must look at on this page to reach `locator`, measured from
     where the page opened (a jump to the results counts as no effort)."""
     box = locator.bounding_box()
-    return max(1, math.ceil((box["y"] + box["height"]) / SCREEN))
+    bottom = box["y"] + box["height"]
+    print(f"reach {bottom:.0f} px on {page.url}")
+    return max(1, math.ceil(bottom / SCREEN))
 
 
 def search_by_postcode(page, base):

@@ -29,7 +29,7 @@ def world(home, settings):
     settings.TASKS = {
         "default": {
             "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-            "QUEUES": ["default", "bulk"],
+            "QUEUES": ["interactive", "default", "bulk"],
         }
     }
     settings.SMS_BACKEND = "sms.backends.locmem.SmsBackend"
@@ -64,7 +64,7 @@ def world(home, settings):
 
 
 def texts_to(phone):
-    return [m.body for m in sms.outbox if m.to == phone]
+    return [m.body.removeprefix("Digihjælp: ") for m in sms.outbox if m.to == phone]
 
 
 def test_a_phone_crisis_start_to_all_clear_on_a_phone(live_server, browser, world):

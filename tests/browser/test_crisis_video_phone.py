@@ -103,7 +103,8 @@ def world(home, settings):
 
 
 def texts_to(phone):
-    return [m.body for m in sms.outbox if m.to == phone]
+    """The texts sent to a phone, without the "Digihjælp: " each starts with."""
+    return [m.body.removeprefix("Digihjælp: ") for m in sms.outbox if m.to == phone]
 
 
 def reply(phone, body):

@@ -98,7 +98,7 @@ def _seed_everything(client, slot, other_slot, home):
     assert client.session.get("booking_draft", {}).get("first_name") == NAME
     # 3. Texts in: twice not understood, so the conversation asks for a person.
     for n in range(2):
-        _inbound(client, f"hej det er {NAME}, ring {PHONE_FORMS[3]}", sid=f"SM{n:032d}")
+        _inbound(client, f"ring til {NAME} på {PHONE_FORMS[3]}", sid=f"SM{n:032d}")
     assert Conversation.objects.get(phone=PHONE_FORMS[0]).needs_person
     # 4. A volunteer: invited by a coordinator, logs in on the portal, later taken off the rota.
     organisation = make_organisation("Frivilligcenter Nord")
