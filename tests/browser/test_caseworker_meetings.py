@@ -1,19 +1,17 @@
 """A caseworker on a phone opens "My meetings" on a day without meetings: the next days' meetings
 are there, and, having no notification number yet, she is asked for one and gives it."""
 
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 import pytest
-import recurrence
 from django.utils import timezone
 
 from bookings.services import book_slot
-from meetings.materialise import materialise_all_meetings
 from meetings.models import CaseworkerProfile, MeetingLocation
 from meetings.selectors import bookable_meeting_slots
 from tests.browser.support import SCREENSHOTS, check_axe
 from tests.factories import make_organisation
-from tests.meetings.conftest import make_availability, make_caseworker, make_service
+from tests.meetings.conftest import open_daily_service
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,19 +26,8 @@ def anna(home, settings):
     location = MeetingLocation.objects.create(
         organisation=organisation, name="Jobcenter", address="Værkmestergade 1"
     )
-    service = make_service(organisation)
-    anna = make_caseworker(organisation, "anna")
-    make_availability(
-        organisation,
-        anna,
-        [service],
-        location=location,
-        rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
-        starts_on=date.today(),
-        start_time=time(8, 0),
-        end_time=time(16, 0),
-    )
-    materialise_all_meetings()
+    service = open_daily_service(organisation, location=location)
+    anna = service.anna
     tomorrow = timezone.localdate() + timedelta(days=1)
     slot = next(
         s

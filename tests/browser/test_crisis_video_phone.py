@@ -17,12 +17,11 @@ from bookings.materialise import materialise_session
 from bookings.models import Booking, Slot
 from bookings.services import book_slot
 from crisis.texts import KEYWORDS, LINES
-from meetings.materialise import materialise_all_meetings
 from meetings.models import MeetingLocation
 from sms.services import send_due_reminders, simulate_inbound
 from tests.browser.support import check_axe, screenshot
 from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
-from tests.meetings.conftest import make_availability, make_caseworker, make_service
+from tests.meetings.conftest import open_daily_service
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,19 +71,7 @@ def world(home, settings):
     location = MeetingLocation.objects.create(
         organisation=organisation, name="Jobcenter", address="Værkmestergade 1", postcode="8000"
     )
-    service = make_service(organisation)
-    anna = make_caseworker(organisation, "anna")
-    make_availability(
-        organisation,
-        anna,
-        [service],
-        location=location,
-        rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
-        starts_on=date.today(),
-        start_time=time(9, 0),
-        end_time=time(12, 0),
-    )
-    materialise_all_meetings()
+    service = open_daily_service(organisation, location=location, start=time(9, 0), end=time(12, 0))
     # Times from the day after tomorrow: past every cut-off, inside the action's period.
     after = timezone.now() + timedelta(days=2)
     cafe_slots = list(

@@ -1,20 +1,18 @@
 """A citizen books a video meeting with a caseworker on a small phone, switches it to in person
 from the manage page, and opens the join page of a video meeting. Axe must find nothing."""
 
-from datetime import date, time, timedelta
+from datetime import timedelta
 
 import pytest
-import recurrence
 from django.utils import timezone
 
 from bookings.models import Booking, Occurrence, Slot
 from bookings.services import book_slot
-from meetings.materialise import materialise_all_meetings
 from meetings.models import MeetingLocation, MeetingTime
 from meetings.services import join_path, room_for_booking
 from tests.browser.support import SCREENSHOTS, check_axe
 from tests.factories import make_organisation
-from tests.meetings.conftest import make_availability, make_caseworker, make_service
+from tests.meetings.conftest import open_daily_service
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,23 +37,11 @@ def service(home, settings):
         city="Aarhus C",
         directions="Spørg i receptionen.",
     )
-    service = make_service(
+    service = open_daily_service(
         organisation,
+        location=location,
         description="<p>En samtale med din sagsbehandler om job og uddannelse.</p>",
     )
-    anna = make_caseworker(organisation, "anna")
-    make_availability(
-        organisation,
-        anna,
-        [service],
-        location=location,
-        rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
-        starts_on=date.today(),
-        start_time=time(8, 0),
-        end_time=time(16, 0),
-    )
-    materialise_all_meetings()
-    service.anna, service.location = anna, location
     return service
 
 

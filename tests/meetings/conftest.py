@@ -64,6 +64,29 @@ def make_availability(organisation, caseworker, services, *, location=None, rule
     return availability
 
 
+def open_daily_service(organisation, *, location, start=time(8, 0), end=time(16, 0), **fields):
+    """A meeting service with caseworker Anna free every day from today, start to end, at
+    `location`, its times made: what the citizen-journey tests book. The service carries
+    `.anna` and `.location` for the test."""
+    from meetings.materialise import materialise_all_meetings
+
+    service = make_service(organisation, **fields)
+    anna = make_caseworker(organisation, "anna")
+    make_availability(
+        organisation,
+        anna,
+        [service],
+        location=location,
+        rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
+        starts_on=date.today(),
+        start_time=start,
+        end_time=end,
+    )
+    materialise_all_meetings()
+    service.anna, service.location = anna, location
+    return service
+
+
 @pytest.fixture
 def world(home, now, settings):
     """Aarhus with one service, two caseworkers (Anna, Bo), a location and availability."""

@@ -1,23 +1,18 @@
 """What a citizen sees of a meeting on the web: where it is before booking, moving it to another
 time (as SMS FLYT does), and how they will meet on the join page."""
 
-from datetime import date, time
-
 import pytest
-import recurrence
 from django.urls import reverse
 
 from bookings.models import Booking
 from bookings.selectors import booking_for_token
 from bookings.services import book_slot, switch_mode
-from meetings.materialise import materialise_all_meetings
 from meetings.models import MeetingLocation
 from meetings.selectors import bookable_meeting_slots
 from meetings.services import join_path, room_for_booking
 from sms.models import Message
 from tests.factories import make_organisation
-
-from .conftest import make_availability, make_caseworker, make_service
+from tests.meetings.conftest import open_daily_service
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +28,7 @@ def service(home, settings):
         postcode="8000",
         city="Aarhus C",
     )
-    service = make_service(organisation)
-    anna = make_caseworker(organisation, "anna")
-    make_availability(
-        organisation,
-        anna,
-        [service],
-        location=location,
-        rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
-        starts_on=date.today(),
-        start_time=time(8, 0),
-        end_time=time(16, 0),
-    )
-    materialise_all_meetings()
+    service = open_daily_service(organisation, location=location)
     return service
 
 
