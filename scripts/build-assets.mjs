@@ -16,7 +16,7 @@ if (!existsSync(source)) {
 }
 rmSync(target, { recursive: true, force: true });
 mkdirSync(target, { recursive: true });
-for (const part of ["css", "js", "img", "fonts/IBMPlexSans/complete"]) {
+for (const part of ["css", "js", "img", "fonts/IBMPlexSans/complete", "fonts/IBMPlexSans/split/woff2"]) {
   cpSync(join(source, part), join(target, part), { recursive: true });
 }
 console.log(`DKFDS assets copied to ${target}`);
