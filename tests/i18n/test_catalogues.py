@@ -55,6 +55,8 @@ CITIZEN_SOURCES = (
     "hotspots/posters.py",
     "crisis/context_processors.py",  # the crisis banner's standard lines
     "config/language_views.py",
+    "hotspots/templatetags/",  # "kl." in every time range, the footer's page links
+    "bookings/templatetags/",  # the time buttons: "3 ledige"
 )
 STAFF_SOURCES = (
     "templates/pages/bookings/staff/",
