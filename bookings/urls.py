@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import manage_views, views
 
 app_name = "bookings"
 
@@ -15,9 +15,9 @@ urlpatterns = [
         views.waitlist_joined,
         name="waitlist_joined",
     ),
-    path("b/<str:token>/", views.manage, name="manage"),
-    path("b/<str:token>/cancel/", views.cancel, name="cancel"),
-    path("b/<str:token>/move/", views.move, name="move"),
-    path("b/<str:token>/mode/", views.switch_mode, name="switch_mode"),
-    path("b/<str:token>/calendar.ics", views.calendar_file, name="calendar"),
+    path("b/<str:token>/", manage_views.manage, name="manage"),
+    path("b/<str:token>/cancel/", manage_views.cancel, name="cancel"),
+    path("b/<str:token>/move/", manage_views.move, name="move"),
+    path("b/<str:token>/mode/", manage_views.switch_mode, name="switch_mode"),
+    path("b/<str:token>/calendar.ics", manage_views.calendar_file, name="calendar"),
 ]

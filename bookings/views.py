@@ -11,17 +11,15 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from icalendar import Calendar, Event
+from django.views.decorators.http import require_GET, require_http_methods
 from wagtail.models import Page
 
 from config.languages import citizen_language
@@ -30,9 +28,9 @@ from hotspots.models import BookingKind, HelpTopic
 from . import registry, selectors, services
 from .confirmation_cookie import remember_token, remembered_tokens
 from .errors import AlreadyBooked, BookingClosed, BookingError, SlotFull
-from .forms import MODE_LABELS, BookingForm, ModeForm, MoveForm, WaitlistForm
+from .forms import MODE_LABELS, BookingForm, WaitlistForm
 from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
-from .ratelimit import limit_failed_lookups, rate_limited
+from .ratelimit import rate_limited
 
 SUBMISSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -46,7 +44,7 @@ def _session_and_hotspot(slot_or_occurrence):
     return session, session.hotspot
 
 
-def _show_crisis_banner_for(request, page) -> None:
+def show_crisis_banner_for(request, page) -> None:
     """These pages belong to a session (or a caseworker's service) without being Wagtail pages:
     tell crisis mode's context processor which page they stand for, so a citizen who books, or
     opens their booking, while a crisis action covers that hotspot sees its banner too."""
@@ -90,7 +88,7 @@ def _token_for_repeat(request, booking, submission: str) -> str | None:
     return None
 
 
-def _other_times(session, *, now, exclude_pk=None, limit=8):
+def other_times(session, *, now, exclude_pk=None, limit=8):
     """Free times of the same session, soonest first, to offer instead of one that is gone."""
     return [
         slot
@@ -143,7 +141,7 @@ def book(request, slot_id: int):
     session = slot.occurrence.session
     if session is None or not session.live or session.booking_kind == BookingKind.DROP_IN:
         raise Http404
-    _show_crisis_banner_for(request, session)
+    show_crisis_banner_for(request, session)
     now = timezone.now()
     modes = services.modes_for_slot(slot)
     problem = ""
@@ -275,8 +273,8 @@ def confirmation(request, booking_id: int):
     booking = selectors.booking_for_token(token) if token else None
     if booking is None or booking.pk != booking_id:
         return render(request, "pages/bookings/confirmation_gone.html", status=404)
-    context = _booking_context(booking, token)
-    _show_crisis_banner_for(request, context["session"])
+    context = booking_context(booking, token)
+    show_crisis_banner_for(request, context["session"])
     return render(request, "pages/bookings/confirmation.html", context)
 
 
@@ -285,7 +283,7 @@ def confirmation(request, booking_id: int):
 def waitlist(request, occurrence_id: int):
     occurrence = get_object_or_404(Occurrence.objects.select_related("session"), pk=occurrence_id)
     session, hotspot = _session_and_hotspot(occurrence)
-    _show_crisis_banner_for(request, session)
+    show_crisis_banner_for(request, session)
     problem = ""
     if occurrence.status != OccurrenceStatus.SCHEDULED or occurrence.starts_at <= timezone.now():
         problem = _("Sorry, this session is over or cancelled. Please choose another time.")
@@ -315,7 +313,7 @@ def waitlist(request, occurrence_id: int):
             "hotspot": hotspot,
             "form": form,
             "problem": problem,
-            "other_times": _other_times(session, now=timezone.now()),
+            "other_times": other_times(session, now=timezone.now()),
         },
     )
 
@@ -324,7 +322,7 @@ def waitlist(request, occurrence_id: int):
 def waitlist_joined(request, occurrence_id: int):
     occurrence = get_object_or_404(Occurrence.objects.select_related("session"), pk=occurrence_id)
     session, hotspot = _session_and_hotspot(occurrence)
-    _show_crisis_banner_for(request, session)
+    show_crisis_banner_for(request, session)
     return render(
         request,
         "pages/bookings/waitlist_joined.html",
@@ -335,14 +333,7 @@ def waitlist_joined(request, occurrence_id: int):
 # The manage page --------------------------------------------------------------------------
 
 
-def _booking_or_kind_404(request, token: str):
-    booking = selectors.booking_for_token(token)
-    if booking is None:
-        return None, render(request, "pages/bookings/manage_not_found.html", status=404)
-    return booking, None
-
-
-def _booking_context(booking, token: str, *, now=None) -> dict:
+def booking_context(booking, token: str, *, now=None) -> dict:
     now = now or timezone.now()
     slot = booking.slot
     session = slot.occurrence.session
@@ -357,201 +348,14 @@ def _booking_context(booking, token: str, *, now=None) -> dict:
         "mode_label": MODE_LABELS.get(booking.mode, booking.mode),
         "manage_url": reverse("bookings:manage", kwargs={"token": token}),
         "is_future": slot.starts_at > now,
-        "join_path": _join_path(booking),
+        "join_path": join_path_for(booking),
     }
 
 
-def _join_path(booking) -> str:
+def join_path_for(booking) -> str:
     """The video booking's join page (/m/<token>/), read from the video app's registration;
     "" when it has no room. Reads only."""
     if booking.mode != "video" or booking.status != BookingStatus.CONFIRMED:
         return ""
     url = registry.video_join_url(booking)
     return url.removeprefix(settings.PUBLIC_BASE_URL) if url else ""
-
-
-@require_GET
-@limit_failed_lookups
-def manage(request, token: str):
-    booking, not_found = _booking_or_kind_404(request, token)
-    if not_found:
-        return not_found
-    _show_crisis_banner_for(request, booking.slot.occurrence.source)
-    source_view = registry.manage_view_for(booking.slot.occurrence.source_kind)
-    if source_view is not None:
-        # A caseworker meeting: same link, its own page (mode switch with the meeting's
-        # cut-off, join link, where or how to meet), registered by the meetings app.
-        return source_view(request, token, booking)
-    return _render_manage(request, booking, token)
-
-
-def _render_manage(request, booking, token: str, *, move_form=None, mode_form=None):
-    """The manage page; with a bound form that did not validate, its errors are shown the
-    same way as on every other form (summary, field message, "Error:" title)."""
-    now = timezone.now()
-    context = _booking_context(booking, token, now=now)
-    session = context["session"]
-    changeable = booking.status == BookingStatus.CONFIRMED and context["is_future"]
-    context["changeable"] = changeable
-    if changeable:
-        context["move_form"] = move_form or MoveForm(
-            slots=_other_times(session, now=now, exclude_pk=booking.slot_id, limit=12)
-        )
-        modes = services.modes_for_slot(booking.slot)
-        if mode_form is not None:
-            context["mode_form"] = mode_form
-        elif len(modes) > 1 or (modes and modes[0] != booking.mode):
-            context["mode_form"] = ModeForm(modes=[m for m in modes if m != booking.mode])
-    return render(request, "pages/bookings/manage.html", context)
-
-
-def _change(request, token: str, action) -> HttpResponse:
-    booking, not_found = _booking_or_kind_404(request, token)
-    if not_found:
-        return not_found
-    try:
-        message = action(booking)
-    except BookingError as error:
-        messages.error(request, error.message)
-    else:
-        if message:
-            messages.success(request, message)
-    return redirect("bookings:manage", token=token)
-
-
-@require_http_methods(["GET", "POST"])
-@limit_failed_lookups
-def cancel(request, token: str):
-    """GET asks first ("Do you want to cancel Tuesday 1 December at 10.00?", with a way back);
-    only the POST from that page cancels."""
-    if request.method == "GET":
-        booking, not_found = _booking_or_kind_404(request, token)
-        if not_found:
-            return not_found
-        if booking.status != BookingStatus.CONFIRMED or booking.slot.starts_at <= timezone.now():
-            return redirect("bookings:manage", token=token)
-        occurrence = booking.slot.occurrence
-        source = occurrence.source
-        _show_crisis_banner_for(request, source)
-        if occurrence.session_id:
-            what = f"{occurrence.session.title}, {occurrence.session.hotspot.title}"
-        else:
-            what = getattr(source, "title", "")
-        context = {
-            "slot": booking.slot,
-            "what": what,
-            "token": token,
-            "manage_url": reverse("bookings:manage", kwargs={"token": token}),
-        }
-        return render(request, "pages/bookings/cancel_confirm.html", context)
-
-    def do_cancel(booking):
-        services.cancel_booking(booking=booking, actor="citizen")
-        return _("Your booking is cancelled. Thank you for telling us, so someone else can come.")
-
-    return _change(request, token, do_cancel)
-
-
-@require_POST
-@limit_failed_lookups
-def move(request, token: str):
-    booking, not_found = _booking_or_kind_404(request, token)
-    if not_found:
-        return not_found
-    session = booking.slot.occurrence.session
-    form = MoveForm(
-        request.POST,
-        slots=_other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=50),
-    )
-    if not form.is_valid():
-        # Drawn again with the same twelve choices as the page showed, and the error.
-        shown = MoveForm(
-            request.POST,
-            slots=_other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=12),
-        )
-        shown.is_valid()
-        return _render_manage(request, booking, token, move_form=shown)
-
-    def do_move(booking):
-        services.move_booking(booking=booking, to_slot_id=form.cleaned_data["slot"])
-        return _("Your booking is moved to the new time. We have sent you an SMS.")
-
-    return _change(request, token, do_move)
-
-
-@require_POST
-@limit_failed_lookups
-def switch_mode(request, token: str):
-    booking, not_found = _booking_or_kind_404(request, token)
-    if not_found:
-        return not_found
-    form = ModeForm(request.POST, modes=services.modes_for_slot(booking.slot))
-    if not form.is_valid() and booking.slot.occurrence.session_id:
-        offered = [m for m in services.modes_for_slot(booking.slot) if m != booking.mode]
-        shown = ModeForm(request.POST, modes=offered)
-        shown.is_valid()
-        return _render_manage(request, booking, token, mode_form=shown)
-
-    def do_switch(booking):
-        if not form.is_valid():
-            raise BookingError(_("Please choose how you want to meet."))
-        services.switch_mode(booking=booking, mode=form.cleaned_data["mode"])
-        return _("Done. You now meet by: %(mode)s.") % {
-            "mode": MODE_LABELS[form.cleaned_data["mode"]]
-        }
-
-    return _change(request, token, do_switch)
-
-
-@require_GET
-@limit_failed_lookups
-def calendar_file(request, token: str):
-    booking, not_found = _booking_or_kind_404(request, token)
-    if not_found:
-        return not_found
-    if booking.slot.occurrence.meeting_service_id:
-        # Meeting pages carry their own calendar details (mode, join link); this file is for
-        # café sessions, so send the citizen to the meeting's page instead of half an event.
-        return redirect("bookings:manage", token=token)
-    context = _booking_context(booking, token)
-    # The file lives on in the citizen's calendar: its texts are in the language they booked in,
-    # whatever language the browser that downloads it happens to show.
-    with translation.override(booking.language or "da"):
-        ics = booking_ics(context, manage_url=request.build_absolute_uri(context["manage_url"]))
-    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="digihjaelp-{booking.reference}.ics"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-def booking_ics(context: dict, *, manage_url: str) -> bytes:
-    booking, slot, session, hotspot = (
-        context["booking"],
-        context["slot"],
-        context["session"],
-        context["hotspot"],
-    )
-    calendar = Calendar()
-    calendar.add("prodid", "-//Digihjælp//Booking//DA")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    event = Event()
-    event.add("uid", f"booking-{booking.reference}@digihjaelp")
-    event.add("dtstamp", timezone.now())
-    event.add("dtstart", slot.starts_at)
-    event.add("dtend", slot.ends_at)
-    # Titles are the editors' own words, in Danish.
-    event.add("summary", f"{session.title} – {hotspot.title}", parameters={"LANGUAGE": "da"})
-    if booking.mode == "in_person":
-        event.add("location", hotspot.full_address)
-        event.add("geo", (hotspot.latitude, hotspot.longitude))
-    lines = [_("Reference: %(reference)s") % {"reference": booking.reference}]
-    if session.what_to_bring:
-        lines.append(_("Bring: %(things)s") % {"things": session.what_to_bring})
-    lines.append(_("Change or cancel: %(url)s") % {"url": manage_url})
-    event.add("description", "\n".join(lines), parameters={"LANGUAGE": translation.get_language()})
-    event.add("url", manage_url)
-    if booking.status != BookingStatus.CONFIRMED:
-        event.add("status", "CANCELLED")
-    calendar.add_component(event)
-    return calendar.to_ical()

@@ -140,7 +140,7 @@ def done(request, booking_id: int):
 
 
 def manage(request, token: str, booking, *, mode_form=None):
-    """The manage page for a meeting; bookings.views.manage hands meetings over to this."""
+    """The manage page for a meeting; bookings.manage_views.manage hands meetings over to this."""
     now = timezone.now()
     context = _context(booking, token, now=now)
     service = context["service"]

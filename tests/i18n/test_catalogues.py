@@ -25,7 +25,7 @@ LANGUAGES = ("ar", "fa", "uk", "pl", "tr", "so")
 
 # Source files (or folders, ending in "/") whose messages a citizen sees: the directory, hotspot,
 # session and meeting-service pages, the booking, confirmation, manage, move, waiting-list and
-# join pages, the error pages, the crisis banner, posters and the .ics file (bookings/views.py).
+# join pages, the error pages, the crisis banner, posters and the .ics file (bookings/manage_views.py).
 CITIZEN_SOURCES = (
     "templates/base.html",
     "templates/404.html",
@@ -37,7 +37,8 @@ CITIZEN_SOURCES = (
     "templates/pages/meetings/",
     "bookings/forms.py",
     "bookings/errors.py",
-    "bookings/views.py",  # also the .ics file's description lines
+    "bookings/views.py",
+    "bookings/manage_views.py",  # also the .ics file's description lines
     "bookings/validators.py",
     "bookings/phones.py",
     "bookings/confirmation_cookie.py",

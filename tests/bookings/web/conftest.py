@@ -74,7 +74,7 @@ def form_data(**overrides):
 
 
 def remembered_token(client, booking) -> str:
-    """The plain manage token the booking browser keeps (a signed cookie, see bookings.views)."""
+    """The plain manage token the booking browser keeps (a signed cookie, see bookings.confirmation_cookie)."""
     from django.test import RequestFactory
 
     from bookings.confirmation_cookie import TOKEN_COOKIE, remembered_tokens
