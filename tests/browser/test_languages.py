@@ -189,5 +189,8 @@ def test_a_citizen_page_stays_within_the_budget(live_server, browser, cafe, lang
         assert any("noto-sans-arabic" in font for font in fonts) == arabic_script, fonts
         assert any("IBMPlex" in font for font in fonts) != arabic_script, fonts
         print(f"{language} {path}: {total / 1024:.1f} KB compressed, fonts {fonts}")
-        assert total <= BUDGET_BYTES, f"{path}: {total} bytes"
+        assert total <= BUDGET_BYTES, (
+            f"{language} {path}: {total} bytes",
+            [(r.url.rsplit("/", 1)[-1], len(r.body())) for r in fetched],
+        )
         context.close()
