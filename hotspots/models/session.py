@@ -219,7 +219,7 @@ class SessionPage(KnownAncestorsMixin, BookingRules, Page):
         today = timezone.localdate(now)
         last = today + timedelta(days=days)
         if closed is None:
-            from ..selectors import closed_dates_by_session
+            from ..closures_by_session import closed_dates_by_session
 
             closed = closed_dates_by_session([self], first=today, last=last)[self.pk]
         result = []
