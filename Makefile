@@ -77,7 +77,7 @@ run: demo
 	wait
 
 # Two processes (pytest-xdist), one per core of the machines we run on; each has its own test
-# database. PYTEST_ARGS="-n 0" runs in one process.
+# database. PYTEST_ARGS="-n 0" runs in one process. Not --dist worksteal: see tests/conftest.py.
 PYTEST_ARGS ?= -n 2
 
 test: install browser

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
 
 from .models import OrganisationPage
 
@@ -30,17 +30,32 @@ def _unique_group_name(base: str) -> str:
     return name
 
 
-def _admin_access() -> Permission:
-    return Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+def _permissions(*natural_keys: tuple[str, str]) -> dict[tuple[str, str], Permission]:
+    """The permissions named by (app label, codename), read in one query."""
+    condition = Q(pk__in=[])
+    for app_label, codename in natural_keys:
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    return {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(condition).select_related("content_type")
+    }
+
+
+ACCESS_ADMIN = ("wagtailadmin", "access_admin")
+PAGE_PERMISSIONS = tuple(("wagtailcore", f"{kind}_page") for kind in EDITOR_PAGE_PERMISSIONS)
 
 
 @transaction.atomic
 def provision_organisation(organisation: OrganisationPage) -> None:
-    """Create the organisation's groups, permissions and collection. Idempotent."""
+    """Create the organisation's groups, permissions and collection. Idempotent: a second run
+    adds only what is missing (the permission tables' unique constraints refuse doubles).
+
+    A few statements rather than one per permission: an organisation made in the admin (and
+    every test's organisation) used to cost about 90 queries here."""
     if organisation.editors_group_id and organisation.collection_id:
         return
-    access_admin = _admin_access()
-    groups = {}
+    permissions = _permissions(ACCESS_ADMIN, *PAGE_PERMISSIONS, *COLLECTION_PERMISSIONS)
+    groups, new_groups = {}, []
     for field, label in (
         ("editors_group", _("editors")),
         ("coordinators_group", _("coordinators")),
@@ -49,33 +64,43 @@ def provision_organisation(organisation: OrganisationPage) -> None:
         group = getattr(organisation, field)
         if group is None:
             group = Group.objects.create(name=_unique_group_name(f"{organisation.title}: {label}"))
-            group.permissions.add(access_admin)
+            new_groups.append(group)
         groups[field] = group
+    Group.permissions.through.objects.bulk_create(
+        [
+            Group.permissions.through(group=group, permission=permissions[ACCESS_ADMIN])
+            for group in new_groups
+        ],
+        ignore_conflicts=True,
+    )
 
     # Editors and coordinators publish the organisation's pages; caseworkers only see the admin.
-    for field in ("editors_group", "coordinators_group"):
-        for permission_type in EDITOR_PAGE_PERMISSIONS:
-            GroupPagePermission.objects.get_or_create(
-                group=groups[field],
-                page=Page.objects.get(pk=organisation.pk),
-                permission=Permission.objects.get(
-                    content_type__app_label="wagtailcore", codename=f"{permission_type}_page"
-                ),
+    publishers = (groups["editors_group"], groups["coordinators_group"])
+    GroupPagePermission.objects.bulk_create(
+        [
+            GroupPagePermission(
+                group=group, page_id=organisation.pk, permission=permissions[natural_key]
             )
+            for group in publishers
+            for natural_key in PAGE_PERMISSIONS
+        ],
+        ignore_conflicts=True,
+    )
 
     collection = organisation.collection
     if collection is None:
         root = Collection.get_first_root_node()
         collection = root.add_child(name=_unique_collection_name(root, organisation.title))
-    for field in ("editors_group", "coordinators_group"):
-        for app_label, codename in COLLECTION_PERMISSIONS:
-            GroupCollectionPermission.objects.get_or_create(
-                group=groups[field],
-                collection=collection,
-                permission=Permission.objects.get(
-                    content_type__app_label=app_label, codename=codename
-                ),
+    GroupCollectionPermission.objects.bulk_create(
+        [
+            GroupCollectionPermission(
+                group=group, collection=collection, permission=permissions[natural_key]
             )
+            for group in publishers
+            for natural_key in COLLECTION_PERMISSIONS
+        ],
+        ignore_conflicts=True,
+    )
 
     OrganisationPage.objects.filter(pk=organisation.pk).update(collection=collection, **groups)
     organisation.collection = collection

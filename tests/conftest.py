@@ -7,6 +7,21 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (database tests, then transactional ones, then the rest):
+    the few tests marked slow first, so each starts while the other process still has short
+    tests to run. Last, a 65-second `migrate` in a subprocess kept one process busy for a
+    minute after the other had finished. Every slow test is a database test that is not
+    transactional, or needs no test database at all, so moving it up changes nothing else.
+
+    Keep xdist's default ("load") scheduling, which hands each process its tests in this
+    order. A transactional test leaves the database empty (flushed) until the next one restores
+    it, so a database test must never follow one in the same process: "worksteal" scheduling
+    does exactly that, and 300 tests then found no home page."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_locmem_state(settings):
     from django.core.cache import cache

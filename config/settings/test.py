@@ -37,6 +37,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["OPTIONS"].update(
     database_options(DATABASES["default"]["ENGINE"], lock_timeout=30, statement_timeout=60)
 )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A test database is thrown away: its commits (every migration when it is made, every
+    # request of a live server) need not wait for the disk.
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"
 
 # Every request and every immediate task logs a line; keep test output readable (the tests of
 # the log format raise the level themselves).

@@ -2,7 +2,9 @@
 is down (the database cache's table missing, Redis stopped) makes pages slower, never broken,
 and is logged once rather than on every request."""
 
+import contextlib
 import logging
+import os
 
 import pytest
 from django.core.cache import caches
@@ -101,37 +103,69 @@ def test_migrate_creates_the_database_cache_table_even_behind_the_wrapper():
                 cursor.execute("DROP TABLE IF EXISTS cache_made_by_migrate")
 
 
+@pytest.mark.slow
 def test_migrate_alone_gives_a_working_site(tmp_path):
-    """A fresh database, `manage.py migrate` and nothing else (no createcachetable): the
-    directory answers 200 and the crisis banner's cache works."""
-    import os
+    """A fresh database of the suite's own kind, `manage.py migrate` and nothing else (no
+    createcachetable): the directory answers 200 and the crisis banner's cache works."""
     import subprocess
     import sys
     from pathlib import Path
 
+    from django.conf import settings
+
     manage = Path(__file__).resolve().parents[2] / "manage.py"
-    env = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")},
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
-    }
-    migrate = subprocess.run(
-        [sys.executable, str(manage), "migrate", "--noinput"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert migrate.returncode == 0, migrate.stderr
-    serve = subprocess.run(
-        [sys.executable, str(manage), "shell", "-c", SERVE_ONE_PAGE],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    on_postgres = settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    with _fresh_database(tmp_path, on_postgres) as database_url:
+        env = {
+            **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")},
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+            "DATABASE_URL": database_url,
+        }
+        migrate = subprocess.run(
+            [sys.executable, str(manage), "migrate", "--noinput"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert migrate.returncode == 0, migrate.stderr
+        serve = subprocess.run(
+            [sys.executable, str(manage), "shell", "-c", SERVE_ONE_PAGE],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert serve.returncode == 0, serve.stdout + serve.stderr
     assert serve.stdout.split()[-2:] == ["200", "cached"], serve.stdout + serve.stderr
+
+
+@contextlib.contextmanager
+def _fresh_database(tmp_path, on_postgres: bool):
+    """An empty database: a file for the SQLite run of the suite, a new PostgreSQL database
+    (dropped afterwards) for the PostgreSQL run, so each run checks its own engine."""
+    if not on_postgres:
+        yield f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+        return
+    import psycopg
+    from django.db import connection
+
+    server = connection.settings_dict
+    user, password = server["USER"] or "postgres", server["PASSWORD"]
+    url = "postgres://{credentials}@{host}:{port}".format(
+        credentials=f"{user}:{password}" if password else user,
+        host=server["HOST"] or "127.0.0.1",
+        port=server["PORT"] or 5432,
+    )
+    name = f"dh_migrate_alone_{os.getpid()}"
+    with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{url}/{name}"
+    finally:
+        with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 SERVE_ONE_PAGE = """

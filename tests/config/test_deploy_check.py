@@ -33,6 +33,7 @@ def deploy_check(**extra) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("proxy_redirects", [False, True])
 def test_the_deploy_check_has_no_warnings(proxy_redirects):
     extra = {"SECURE_SSL_REDIRECT": "off"} if proxy_redirects else {}
@@ -41,6 +42,7 @@ def test_the_deploy_check_has_no_warnings(proxy_redirects):
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_weak_secret_key_is_still_reported():
     result = deploy_check(SECRET_KEY="too-short")
     assert result.returncode != 0 and "security.W009" in result.stderr

@@ -38,6 +38,7 @@ def test_bulk_builder_makes_a_valid_tree(home):
     assert hotspots[0].get_parent().pk == organisation.pk
 
 
+@pytest.mark.slow
 def test_same_number_of_queries_with_10_100_and_1000_hotspots(client, home):
     organisation = make_organisation()
     # One hotspot built the ordinary way (revisions, signals), the rest in bulk.

@@ -54,6 +54,7 @@ def test_production_refuses_to_start_without_its_secrets(env, missing):
         assert name not in message
 
 
+@pytest.mark.slow
 def test_production_starts_with_its_secrets():
     result = _start_production(
         SECRET_KEY="a-long-random-secret-key-for-this-test-only-0123456789",

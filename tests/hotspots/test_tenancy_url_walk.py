@@ -405,6 +405,7 @@ def _walk_cases(client, world) -> list[str]:
     return failures
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_other_organisations_staff_are_refused_on_every_staff_url(client, world, settings):
     settings.DEBUG = False

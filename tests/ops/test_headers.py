@@ -53,6 +53,7 @@ def test_the_video_join_page_may_send_the_citizen_on_to_the_provider(client):
     assert policy(response)["form-action"] == ["'self'", "https:"]
 
 
+@pytest.mark.slow
 def test_the_language_cookie_is_secure_in_production():
     code = (
         "from django.test import Client; "

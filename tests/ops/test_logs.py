@@ -95,12 +95,14 @@ def _log_in_a_fresh_process(settings_module: str, **env) -> str:
     return django_shell(settings_module, code, **env).stderr
 
 
+@pytest.mark.slow
 def test_development_prints_each_line_once():
     output = _log_in_a_fresh_process("config.settings.dev", DEBUG="1")
     assert output.count("a django warning") == 1, output
     assert output.count("Starting worker") == 1, output
 
 
+@pytest.mark.slow
 def test_production_prints_each_line_once_as_json():
     output = _log_in_a_fresh_process("config.settings.production", **PRODUCTION_ENV)
     lines = [json.loads(line) for line in output.splitlines() if line.strip()]

@@ -52,6 +52,7 @@ def booking(slot):
     )
 
 
+@pytest.mark.slow
 @fuzz
 @given(
     data=st.data(),
