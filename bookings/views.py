@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import JSONObject, Length, Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -97,17 +97,23 @@ def other_times(session, *, now, exclude_pk=None, limit=8):
     ][:limit]
 
 
-def _hotspot_values(field: str):
-    """One field of the session's parent page (its hotspot) as a subquery of the slot query:
-    the SMS confirmation names the place and its address, and this saves a page-tree query
-    per booking."""
+def _hotspot_for_sms():
+    """The session's parent page (its hotspot): the names and address the SMS confirmation
+    gives, as one JSON value of the slot query. One subquery rather than one per field (each
+    costs the request about a millisecond of compiling) and no page-tree query per booking."""
     from hotspots.models import HotspotPage
 
     path = OuterRef("occurrence__session__path")
     return Subquery(
-        HotspotPage.objects.filter(path=Substr(path, 1, Length(path) - Page.steplen)).values(field)[
-            :1
-        ]
+        HotspotPage.objects.filter(path=Substr(path, 1, Length(path) - Page.steplen)).values(
+            names=JSONObject(
+                title="title",
+                short_name="short_name",
+                street_address="street_address",
+                postcode="postcode",
+                city="city",
+            )
+        )[:1]
     )
 
 
@@ -130,11 +136,7 @@ def book(request, slot_id: int):
     # meeting slots are booked through meetings.views, never here.)
     slot = get_object_or_404(
         Slot.objects.select_related("occurrence__session").annotate(
-            hotspot_title=_hotspot_values("title"),
-            hotspot_short_name=_hotspot_values("short_name"),
-            hotspot_street=_hotspot_values("street_address"),
-            hotspot_postcode=_hotspot_values("postcode"),
-            hotspot_city=_hotspot_values("city"),
+            hotspot_for_sms=_hotspot_for_sms()
         ),
         pk=slot_id,
     )
