@@ -58,6 +58,25 @@ def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[
     return result
 
 
+def has_free_slot(occurrence_id, *, now=None, exclude=None) -> bool:
+    """Whether another time of this date can still be booked (bookable_slots' rules)."""
+    now = now or timezone.now()
+    slots = (
+        Slot.objects.filter(
+            occurrence_id=occurrence_id,
+            occurrence__status=OccurrenceStatus.SCHEDULED,
+            starts_at__gt=now,
+            capacity__gt=F("booked") + F("held"),
+        )
+        .exclude(pk=exclude)
+        .select_related("occurrence__session")
+    )
+    return any(
+        now <= slot.starts_at - timedelta(minutes=slot.occurrence.session.booking_cutoff_minutes)
+        for slot in slots
+    )
+
+
 def bookable_days(
     *, session=None, hotspot=None, now=None, days: int = 14
 ) -> list[tuple[date, list[Slot]]]:

@@ -26,7 +26,13 @@ from config.languages import citizen_language
 from hotspots.models import BookingKind, HelpTopic
 
 from . import registry, selectors, services
-from .confirmation_cookie import remember_token, remembered_tokens
+from .confirmation_cookie import (
+    forget_draft,
+    keep_draft,
+    kept_draft,
+    remember_token,
+    remembered_tokens,
+)
 from .errors import AlreadyBooked, BookingClosed, BookingError, SlotFull
 from .forms import MODE_LABELS, BookingForm, WaitlistForm
 from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
@@ -57,16 +63,6 @@ def topics_for(hotspot):
     fake one that form validation cannot filter); every topic when the hotspot lists none."""
     topics = HelpTopic.objects.filter(hotspotpage=hotspot) if hotspot else HelpTopic.objects.none()
     return topics if topics.exists() else HelpTopic.objects.all()
-
-
-DRAFT_KEY = "booking_draft"
-DRAFT_FIELDS = ("first_name", "phone", "help_topic", "note", "mode")
-
-
-def _keep_draft(request) -> None:
-    """The chosen time was taken or closed: keep what they typed for the next time they pick,
-    so nothing is lost. Cleared as soon as a booking succeeds."""
-    request.session[DRAFT_KEY] = {k: request.POST.get(k, "")[:200] for k in DRAFT_FIELDS}
 
 
 def _token_for_repeat(request, booking, submission: str) -> str | None:
@@ -147,7 +143,7 @@ def book(request, slot_id: int):
     now = timezone.now()
     modes = services.modes_for_slot(slot)
     problem = ""
-    full = False
+    full = keep = False
     closed = not modes  # a policy (a crisis action) left no way of meeting open at this time
     if closed:
         reason = services.closed_reason_for_slot(slot)
@@ -193,20 +189,20 @@ def book(request, slot_id: int):
                     "pages/bookings/already_booked.html",
                     {"session": session, "hotspot": session.hotspot},
                 )
-            except SlotFull as error:
-                problem, full = error.message, True
-                _keep_draft(request)
+            except SlotFull:
+                return _full_answer(request, slot, session, now=now)
             except BookingError as error:
                 problem = error.message
-                _keep_draft(request)
+                keep = True
             else:
-                if DRAFT_KEY in request.session:
-                    del request.session[DRAFT_KEY]
-                return remember_token(
+                return forget_draft(
                     request,
-                    redirect("bookings:confirmation", booking_id=booking.pk),
-                    booking.pk,
-                    booking.manage_token,
+                    remember_token(
+                        request,
+                        redirect("bookings:confirmation", booking_id=booking.pk),
+                        booking.pk,
+                        booking.manage_token,
+                    ),
                 )
         # Drawn again with errors: now the hotspot's own topics.
         hotspot = session.hotspot
@@ -215,7 +211,7 @@ def book(request, slot_id: int):
     else:
         hotspot = session.hotspot
         topics = topics_for(hotspot)
-        initial = dict(request.session.get(DRAFT_KEY) or {})
+        initial = kept_draft(request)
         chosen = topics.filter(slug=request.GET.get("topic", "")[:50]).first()
         if chosen is not None and not initial.get("help_topic"):
             # The topic chosen in the directory, so they need not choose it again.
@@ -266,7 +262,34 @@ def book(request, slot_id: int):
         if request.method == "POST":
             initial = {k: request.POST.get(k, "") for k in ("first_name", "phone")}
         context["waitlist_form"] = WaitlistForm(initial=initial)
-    return render(request, "pages/bookings/book.html", context, status=200)
+    response = render(request, "pages/bookings/book.html", context, status=200)
+    return keep_draft(request, response) if keep else response
+
+
+def _full_answer(request, slot, session, *, now):
+    """The time filled while they were typing: the answer most of a crowd on a time's last
+    seats gets, so it is short. No booking form drawn again, one query for the other free
+    times (their links carry nothing personal), what they typed kept in a cookie for the time
+    they choose next (no session row written) and in the waiting-list form."""
+    others = other_times(session, now=now, exclude_pk=slot.pk)
+    same_day_free = any(s.occurrence_id == slot.occurrence_id for s in others) or (
+        len(others) >= 8 and selectors.has_free_slot(slot.occurrence_id, now=now, exclude=slot.pk)
+    )
+    waitlist_form = None
+    if not same_day_free:
+        waitlist_form = WaitlistForm(
+            initial={k: request.POST.get(k, "")[:100] for k in ("first_name", "phone")}
+        )
+    context = {
+        "slot": slot,
+        "session": session,
+        "occurrence": slot.occurrence,
+        "hotspot": session.hotspot,
+        "problem": SlotFull.default_message,
+        "other_times": others,
+        "waitlist_form": waitlist_form,
+    }
+    return keep_draft(request, render(request, "pages/bookings/full.html", context))
 
 
 @require_GET
