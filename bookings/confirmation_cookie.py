@@ -34,16 +34,7 @@ def remember_token(request, response, booking_pk: int, token: str):
     tokens.pop(str(booking_pk), None)
     tokens[str(booking_pk)] = token
     tokens = dict(list(tokens.items())[-REMEMBERED_TOKENS:])
-    response.set_cookie(
-        TOKEN_COOKIE,
-        signing.dumps(tokens, salt=TOKEN_COOKIE, compress=True),
-        max_age=TOKEN_COOKIE_AGE,
-        path="/book/done/",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    return _set_signed(response, TOKEN_COOKIE, tokens, max_age=TOKEN_COOKIE_AGE, path="/book/done/")
 
 
 # What they typed on a time that was taken meanwhile, for the next time they choose: in the
@@ -57,16 +48,7 @@ def keep_draft(request, response):
     """Keep what was posted (its booking fields only, each cut to 200 characters) in a signed,
     HttpOnly cookie sent only to the booking pages, for half an hour."""
     draft = {field: request.POST.get(field, "")[:200] for field in DRAFT_FIELDS}
-    response.set_cookie(
-        DRAFT_COOKIE,
-        signing.dumps(draft, salt=DRAFT_COOKIE, compress=True),
-        max_age=DRAFT_COOKIE_AGE,
-        path="/book/",
-        secure=settings.SESSION_COOKIE_SECURE,
-        httponly=True,
-        samesite="Lax",
-    )
-    return response
+    return _set_signed(response, DRAFT_COOKIE, draft, max_age=DRAFT_COOKIE_AGE, path="/book/")
 
 
 def kept_draft(request) -> dict[str, str]:
@@ -85,4 +67,18 @@ def forget_draft(request, response):
     """Booked: what they typed is not kept any longer."""
     if DRAFT_COOKIE in request.COOKIES:
         response.delete_cookie(DRAFT_COOKIE, path="/book/", samesite="Lax")
+    return response
+
+
+def _set_signed(response, name: str, value: dict, *, max_age: int, path: str):
+    """A signed (salted with its name), HttpOnly, same-site cookie for the booking pages."""
+    response.set_cookie(
+        name,
+        signing.dumps(value, salt=name, compress=True),
+        max_age=max_age,
+        path=path,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
     return response
