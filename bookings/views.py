@@ -11,8 +11,6 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import JSONObject, Length, Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +18,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from wagtail.models import Page
 
 from config.languages import citizen_language
 from hotspots.models import BookingKind, HelpTopic
@@ -93,26 +90,6 @@ def other_times(session, *, now, exclude_pk=None, limit=8):
     ][:limit]
 
 
-def _hotspot_for_sms():
-    """The session's parent page (its hotspot): the names and address the SMS confirmation
-    gives, as one JSON value of the slot query. One subquery rather than one per field (each
-    costs the request about a millisecond of compiling) and no page-tree query per booking."""
-    from hotspots.models import HotspotPage
-
-    path = OuterRef("occurrence__session__path")
-    return Subquery(
-        HotspotPage.objects.filter(path=Substr(path, 1, Length(path) - Page.steplen)).values(
-            names=JSONObject(
-                title="title",
-                short_name="short_name",
-                street_address="street_address",
-                postcode="postcode",
-                city="city",
-            )
-        )[:1]
-    )
-
-
 # Why a time takes no bookings although it is in the schedule: a policy's code
 # (bookings.registry.ModeRestriction.reason), translated when shown.
 CLOSED_MESSAGES = {
@@ -132,7 +109,7 @@ def book(request, slot_id: int):
     # meeting slots are booked through meetings.views, never here.)
     slot = get_object_or_404(
         Slot.objects.select_related("occurrence__session").annotate(
-            hotspot_for_sms=_hotspot_for_sms()
+            hotspot_for_sms=selectors.hotspot_for_sms_sql()
         ),
         pk=slot_id,
     )

@@ -4,6 +4,8 @@ transaction as the change and sent only if it commits. Registered with the booki
 
 from types import SimpleNamespace
 
+from bookings.selectors import hotspot_for_sms
+
 from . import texts
 from .services import queue_sms
 from .texts import booking_message, waitlist_joined_message, waitlist_offer_message
@@ -15,7 +17,7 @@ def text_the_citizen(booking, event: str, **context) -> None:
         return  # booked by staff for someone without a mobile: staff tell them in person
     # A slot loaded by the booking view carries its hotspot's names and address: no page-tree
     # query here.
-    hotspot = getattr(booking.slot, "hotspot_for_sms", None)
+    hotspot = hotspot_for_sms(booking.slot)
     if hotspot and "place" not in context and "slot" not in context:
         hotspot = SimpleNamespace(**hotspot)
         context["place"] = texts.place_name(hotspot)
