@@ -48,7 +48,10 @@ def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[
     )
     queryset = _session_scope(queryset, session=session, hotspot=hotspot)
     result = []
-    for slot in queryset.iterator(chunk_size=500):
+    # A few times asked for (the other times offered when one is taken): fetch rows a few at a
+    # time, not 500 slots with their sessions' pages for the first eight.
+    chunk_size = 500 if limit is None else min(500, limit + 24)
+    for slot in queryset.iterator(chunk_size=chunk_size):
         session_page = slot.occurrence.session
         if now > slot.starts_at - timedelta(minutes=session_page.booking_cutoff_minutes):
             continue
