@@ -34,28 +34,38 @@ def _session_scope(queryset, *, session=None, hotspot=None, prefix="occurrence__
 def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[Slot]:
     """Future slots with a free seat, inside their session's booking window, soonest first."""
     now = now or timezone.now()
-    queryset = (
-        Slot.objects.filter(
-            occurrence__status=OccurrenceStatus.SCHEDULED,
-            occurrence__session__live=True,
-            occurrence__session__booking_kind="booked",
-            starts_at__gt=now,
-            starts_at__lte=now + timedelta(days=MAX_OPENS_DAYS + 1),
-            capacity__gt=F("booked") + F("held"),
-        )
-        .select_related("occurrence__session")
-        .order_by("starts_at", "occurrence__session__path")
-    )
+    queryset = Slot.objects.filter(
+        occurrence__status=OccurrenceStatus.SCHEDULED,
+        occurrence__session__live=True,
+        occurrence__session__booking_kind="booked",
+        starts_at__gt=now,
+        starts_at__lte=now + timedelta(days=MAX_OPENS_DAYS + 1),
+        capacity__gt=F("booked") + F("held"),
+    ).order_by("starts_at", "occurrence__session__path")
     queryset = _session_scope(queryset, session=session, hotspot=hotspot)
-    result = []
-    # A few times asked for (the other times offered when one is taken): fetch rows a few at a
-    # time, not 500 slots with their sessions' pages for the first eight.
-    chunk_size = 500 if limit is None else min(500, limit + 24)
-    for slot in queryset.iterator(chunk_size=chunk_size):
+    # One session's times: it is the page we hold, not one more page object built per row.
+    known = session if hasattr(session, "booking_cutoff_minutes") else None
+    queryset = queryset.select_related("occurrence" if known else "occurrence__session")
+
+    def in_window(slot) -> bool:
+        if known is not None:
+            slot.occurrence.session = known
         session_page = slot.occurrence.session
         if now > slot.starts_at - timedelta(minutes=session_page.booking_cutoff_minutes):
-            continue
-        if now < slot.occurrence.starts_at - timedelta(days=session_page.booking_opens_days):
+            return False
+        return now >= slot.occurrence.starts_at - timedelta(days=session_page.booking_opens_days)
+
+    if limit is not None:
+        # A few asked for (the other times offered when one is taken): one fetch of a few more
+        # than wanted, as the window rarely skips more than the next few times; the whole
+        # list only when that was not enough.
+        fetched = list(queryset[: limit + 24])
+        result = [slot for slot in fetched if in_window(slot)][:limit]
+        if len(result) >= limit or len(fetched) < limit + 24:
+            return result
+    result = []
+    for slot in queryset.iterator(chunk_size=500):
+        if not in_window(slot):
             continue
         result.append(slot)
         if limit is not None and len(result) >= limit:
