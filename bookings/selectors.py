@@ -34,18 +34,32 @@ def _session_scope(queryset, *, session=None, hotspot=None, prefix="occurrence__
 def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[Slot]:
     """Future slots with a free seat, inside their session's booking window, soonest first."""
     now = now or timezone.now()
-    queryset = Slot.objects.filter(
-        occurrence__status=OccurrenceStatus.SCHEDULED,
-        occurrence__session__live=True,
-        occurrence__session__booking_kind="booked",
-        starts_at__gt=now,
-        starts_at__lte=now + timedelta(days=MAX_OPENS_DAYS + 1),
-        capacity__gt=F("booked") + F("held"),
-    ).order_by("starts_at", "occurrence__session__path")
-    queryset = _session_scope(queryset, session=session, hotspot=hotspot)
-    # One session's times: it is the page we hold, not one more page object built per row.
+    free = {
+        "occurrence__status": OccurrenceStatus.SCHEDULED,
+        "starts_at__gt": now,
+        "starts_at__lte": now + timedelta(days=MAX_OPENS_DAYS + 1),
+        "capacity__gt": F("booked") + F("held"),
+    }
+    # One session's times, the page we hold: its flags are read from it, and no page is joined
+    # or built again per row.
     known = session if hasattr(session, "booking_cutoff_minutes") else None
-    queryset = queryset.select_related("occurrence" if known else "occurrence__session")
+    if known is not None:
+        if not known.live or known.booking_kind != "booked":
+            return []
+        queryset = (
+            Slot.objects.filter(occurrence__session_id=known.pk, **free)
+            .select_related("occurrence")
+            .order_by("starts_at")
+        )
+    else:
+        queryset = (
+            Slot.objects.filter(
+                occurrence__session__live=True, occurrence__session__booking_kind="booked", **free
+            )
+            .select_related("occurrence__session")
+            .order_by("starts_at", "occurrence__session__path")
+        )
+        queryset = _session_scope(queryset, session=session, hotspot=hotspot)
 
     def in_window(slot) -> bool:
         if known is not None:

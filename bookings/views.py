@@ -249,8 +249,12 @@ def _full_answer(request, slot, session, *, now):
     times (their links carry nothing personal), what they typed kept in a cookie for the time
     they choose next (no session row written) and in the waiting-list form."""
     others = other_times(session, now=now, exclude_pk=slot.pk)
+    # The eight soonest free times: a free time that day would be among them unless the eighth
+    # still starts before that date's last time; only then is it asked for.
     same_day_free = any(s.occurrence_id == slot.occurrence_id for s in others) or (
-        len(others) >= 8 and selectors.has_free_slot(slot.occurrence_id, now=now, exclude=slot.pk)
+        len(others) >= 8
+        and others[-1].starts_at <= slot.occurrence.ends_at
+        and selectors.has_free_slot(slot.occurrence_id, now=now, exclude=slot.pk)
     )
     waitlist_form = None
     if not same_day_free:
