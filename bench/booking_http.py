@@ -23,14 +23,16 @@ What it does, in one run that stops by itself (about a minute):
      with the core alone (conditional seat UPDATE + booking INSERT in one transaction);
   7. prints bookings/s, p50/p95 latency, both pgbench figures and the ratio to the same-shape
      one (target >= 25 %), and the CPU each side spent per booking.
-Exit status 1 if any correctness check fails.
+Exit status 1 if any correctness check fails. The load (the POST, threads, wrk) lives in
+bench/_booking_load.py, the checks, pgbench and the CPU meter in bench/_booking_db.py.
 
 Reading the ratio: pgbench replays the request's statements from C with no HTTP, no Python and
 no ORM, so the ratio is the share of the machine left to the database once gunicorn, Django and
-the engine have done their part. On 2 cores the PostgreSQL side of a booking costs ~3 ms of CPU
-and the Python side ~10–13 ms (middleware, form, ORM compiling 15 statements, the SMS text and
-task); see the closing notes of issue #3 for the profile. On a shared 2-core machine the figures
-move with the load average, printed at both ends.
+the engine have done their part. On 2 cores the PostgreSQL side of a booking costs ~2.5-3 ms of
+CPU and the Python side ~10-11 ms in one process, most of it the ORM compiling its 10 statements
+(the slot with its session page ~1.7 ms, the seat UPDATE with its "no booking that day" EXISTS
+~1.7 ms, four INSERTs and the task row ~0.6-1 ms each); see issue #13's closing notes. On a
+shared 2-core machine the figures move with the load average, printed at both ends.
 """
 
 import http.client
@@ -38,38 +40,44 @@ import os
 import secrets
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._booking_db import (  # noqa: E402
+    PGBENCH_SCRIPT,
+    CpuMeter,
+    check_database,
+    database_backend,
+    gunicorn_process,
+    run_pgbench,
+)
+from bench._booking_load import (  # noqa: E402
+    CLIENTS,
+    DATABASE_URL,
+    DB_NAME,
+    HOT_ATTEMPTS,
+    HOT_CAPACITY,
+    PG,
+    PGBENCH_CLIENTS,
+    PGBENCH_SECONDS,
+    PORT,
+    REDIS_URL,
+    SECONDS,
+    SESSIONS,
+    WORKERS,
+    hot_phase,
+    percentile,
+    post_booking,
+    python_spread_phase,
+    wrk_spread_phase,
+)
 from bench._common import PRODUCTION_BENCH_SETTINGS  # noqa: E402
-
-PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DB_NAME = os.environ.get("BENCH_DB", "dh_bench")
-DATABASE_URL = f"{PG}/{DB_NAME}"
-PORT = int(os.environ.get("BENCH_PORT", "8102"))
-# gunicorn's own advice: 2 x cores + 1 sync workers.
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 2) + 1)))
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "12"))
-SECONDS = float(os.environ.get("BENCH_SECONDS", "15"))
-HOT_ATTEMPTS = int(os.environ.get("BENCH_HOT", "200"))
-HOT_CAPACITY = 5
-PGBENCH_SECONDS = int(os.environ.get("PGBENCH_SECONDS", "10"))
-PGBENCH_CLIENTS = int(os.environ.get("PGBENCH_CLIENTS", str(CLIENTS)))
-SESSIONS = 8
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
-
-# Django's CSRF accepts the unmasked 32-character secret as the form token, so each request can
-# carry a cookie and a matching field without first fetching the form page.
-CSRF = "b" * 32
 
 SETTINGS_MODULE = "booking_bench_settings"
 SETTINGS_SOURCE = PRODUCTION_BENCH_SETTINGS
@@ -260,240 +268,45 @@ def stop_server(server: subprocess.Popen) -> None:
             os.killpg(server.pid, signal.SIGKILL)
 
 
-def post_booking(slot_id: int, n: int) -> tuple[str, float]:
-    body = urllib.parse.urlencode(
-        {
-            "csrfmiddlewaretoken": CSRF,
-            "first_name": f"Bench{n}",
-            # Valid Danish mobile numbers, one per attempt.
-            "phone": f"+45{21100000 + n % 800000}",
-            "help_topic": "",
-            "note": "",
-            "submission": f"bench-submission-{n:012d}",
-        }
-    )
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"csrftoken={CSRF}",
-        "Accept-Language": "en",
-        "X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}",
-    }
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
-    try:
-        conn.request("POST", f"/book/{slot_id}/", body=body, headers=headers)
-        response = conn.getresponse()
-        content = response.read()
-        status = response.status
-    except OSError:
-        return "error", time.perf_counter() - started
-    finally:
-        conn.close()
-    elapsed = time.perf_counter() - started
-    if status == 302:
-        return "booked", elapsed
-    if status == 200 and b"/book/waitlist/" in content:
-        return "full", elapsed
-    return f"http_{status}", elapsed
-
-
-class Load:
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.outcomes: dict[str, int] = {}
-        self.latencies: list[float] = []
-        self.full_latencies: list[float] = []  # the "fully booked" answers of the stampede
-        self.counter = 0
-
-    def record(self, outcome, elapsed):
-        with self.lock:
-            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
-            self.latencies.append(elapsed)
-            if outcome == "full":
-                self.full_latencies.append(elapsed)
-
-    def next_n(self) -> int:
-        with self.lock:
-            self.counter += 1
-            return self.counter
-
-
-def spread_phase(slots: list[int], seconds: float) -> tuple[Load, float]:
-    load = Load()
-    deadline = time.monotonic() + seconds
-
-    def client(k):
-        rng_slots = slots[k::CLIENTS] or slots
-        i = 0
-        while time.monotonic() < deadline:
-            n = load.next_n()
-            # Walk each client's own share of the slots so seats are spread, not contended.
-            load.record(*post_booking(rng_slots[i % len(rng_slots)], n))
-            i += 1
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return load, time.monotonic() - started
-
-
-def hot_phase(slot_id: int, attempts: int, first_n: int) -> Load:
-    load = Load()
-    barrier = threading.Barrier(attempts)
-
-    def attempt(n):
-        barrier.wait(timeout=30)
-        load.record(*post_booking(slot_id, n))
-
-    threads = [threading.Thread(target=attempt, args=(first_n + k,)) for k in range(attempts)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return load
-
-
-# wrk (a C load generator, as pgbench is a C database client) sends the same booking POSTs as
-# post_booking: one new connection per request (gunicorn's sync workers close it), a unique
-# phone, submission id and client address per request, and counts what came back.
-WRK_SCRIPT = r"""
-local counter, slots, threads, thread_count = 0, {}, {}, 0
-booked, full, other = 0, 0, 0
-function setup(thread)
-  thread_count = thread_count + 1
-  thread:set("tid", thread_count)
-  table.insert(threads, thread)
-end
-function init(args)
-  for id in string.gmatch(os.getenv("BENCH_SLOTS"), "%d+") do table.insert(slots, id) end
-  nthreads = tonumber(os.getenv("BENCH_WRK_THREADS"))
-end
-function request()
-  counter = counter + 1
-  local n = counter * nthreads + tid
-  -- Each thread walks the slots in its own order so seats are spread, not contended.
-  local slot = slots[(counter * nthreads + tid) % #slots + 1]
-  local body = "csrfmiddlewaretoken=" .. os.getenv("BENCH_CSRF") .. "&first_name=Wrk" .. n ..
-    "&phone=%2B45" .. (21100000 + n % 800000) .. "&help_topic=&note=&submission=bench-wrk-" ..
-    string.format("%012d", n)
-  return wrk.format("POST", "/book/" .. slot .. "/", {
-    ["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = "csrftoken=" .. os.getenv("BENCH_CSRF"),
-    ["Accept-Language"] = "en",
-    ["X-Forwarded-For"] = "10." .. (math.floor(n / 65536) % 256) .. "." ..
-      (math.floor(n / 256) % 256) .. "." .. (n % 256),
-  }, body)
-end
-function response(status, headers, body)
-  if status == 302 then booked = booked + 1
-  elseif status == 200 and string.find(body, "/book/waitlist/", 1, true) then full = full + 1
-  else other = other + 1 end
-end
-function done(summary, latency, requests)
-  local b, f, o = 0, 0, 0
-  for _, t in ipairs(threads) do
-    b = b + t:get("booked"); f = f + t:get("full"); o = o + t:get("other")
-  end
-  io.write(string.format("RESULT booked=%d full=%d other=%d errors=%d p50=%.3f p95=%.3f\n",
-    b, f, o, summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
-end
-"""
-WRK_THREADS = 2
-
-
-def wrk_spread_phase(slots: list[int], seconds: float) -> dict:
-    """The spread phase driven by wrk; returns outcomes, elapsed time and latency (ms)."""
-    import re
-
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(WRK_SCRIPT)
-    env = dict(
-        os.environ,
-        BENCH_SLOTS=",".join(map(str, slots)),
-        BENCH_CSRF=CSRF,
-        BENCH_WRK_THREADS=str(WRK_THREADS),
-    )
-    started = time.monotonic()
-    try:
-        result = subprocess.run(
-            [
-                "wrk",
-                f"-t{WRK_THREADS}",
-                f"-c{CLIENTS}",
-                f"-d{int(seconds)}s",
-                "--timeout",
-                "60s",
-                "-s",
-                script.name,
-                f"http://127.0.0.1:{PORT}/",
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=seconds + 120,
-        )
-    finally:
-        os.unlink(script.name)
-    elapsed = time.monotonic() - started
-    match = re.search(
-        r"RESULT booked=(\d+) full=(\d+) other=(\d+) errors=(\d+) p50=([\d.]+) p95=([\d.]+)",
-        result.stdout,
-    )
-    if not match:
-        raise SystemExit("wrk printed no result:\n" + result.stdout + result.stderr)
-    booked, full, other, errors = (int(x) for x in match.groups()[:4])
-    outcomes = {"booked": booked, "full": full, "other": other, "error": errors}
-    return {
-        "outcomes": {k: v for k, v in outcomes.items() if v},
-        "elapsed": elapsed,
-        "p50": float(match.group(5)),
-        "p95": float(match.group(6)),
-        "client": "wrk",
-    }
-
-
-def python_spread_phase(slots: list[int], seconds: float) -> dict:
-    load, elapsed = spread_phase(slots, seconds)
-    lat = sorted(load.latencies)
-    return {
-        "outcomes": load.outcomes,
-        "elapsed": elapsed,
-        "p50": percentile(lat, 50) * 1000,
-        "p95": percentile(lat, 95) * 1000,
-        "client": "python threads",
-        "counter": load.counter,
-    }
-
-
 BOOKING_CPU_SCRIPT = r"""
 import json, sys, time
+from urllib.parse import urlencode
 import django
 django.setup()
 from django.test import Client
-slots = json.loads(sys.argv[1])
+slots, hot = json.loads(sys.argv[1]), int(sys.argv[2])
 client = Client(HTTP_HOST="127.0.0.1")
-cpu = []
-for n, slot in enumerate(slots):
+
+def post(slot, n):
+    # Sent as a browser (and wrk) sends the form: urlencoded, not the test client's multipart.
+    body = urlencode({"first_name": "Cpu", "phone": f"+45{21800000 + n}", "help_topic": "",
+                      "note": "", "submission": f"bench-cpu-{n:06d}-aaaaaaaaaaaa"})
     client.cookies.clear()
     started = time.process_time()
     response = client.post(
-        f"/book/{slot}/",
-        {"first_name": "Cpu", "phone": f"+45{21800000 + n}", "help_topic": "", "note": "",
-         "submission": f"bench-cpu-{n:06d}-aaaaaaaaaaaa"},
+        f"/book/{slot}/", body, content_type="application/x-www-form-urlencoded",
         HTTP_ACCEPT_LANGUAGE="en", HTTP_X_FORWARDED_FOR=f"10.254.{n // 250}.{n % 250 + 1}",
     )
+    return response, (time.process_time() - started) * 1000
+
+cpu, full = [], []
+for n, slot in enumerate(slots):
+    response, ms = post(slot, n)
     if response.status_code == 302 and n >= 5:  # the first few warm the process
-        cpu.append((time.process_time() - started) * 1000)
+        cpu.append(ms)
+# The hot slot is full by now: what each of the stampede's losers cost.
+for n in range(len(slots), len(slots) + 25):
+    response, ms = post(hot, n)
+    if response.status_code == 200 and b"booking--taken" in response.content and n >= len(slots) + 5:
+        full.append(ms)
 cpu.sort()
-print(json.dumps({"median": cpu[len(cpu) // 2] if cpu else None, "n": len(cpu)}))
+full.sort()
+print(json.dumps({"median": cpu[len(cpu) // 2] if cpu else None, "n": len(cpu),
+                  "full_median": full[len(full) // 2] if full else None}))
 """
 
 
-def booking_cpu_in_process(env, slots: list[int]) -> float | None:
+def booking_cpu_in_process(env, slots: list[int], hot: int) -> dict | None:
     """Median CPU of one booking POST in one Python process (Django's test client: the whole
     middleware, view, engine and SMS outbox, no HTTP server): the figure a loaded machine
     blurs least, next to the gunicorn workers' CPU share per booking. Run after the checks, on
@@ -503,7 +316,7 @@ def booking_cpu_in_process(env, slots: list[int]) -> float | None:
     python = str(ROOT / ".venv" / "bin" / "python")
     picked = slots[:: max(len(slots) // 45, 1)][:45]
     result = subprocess.run(
-        [python, "-c", BOOKING_CPU_SCRIPT, json.dumps(picked)],
+        [python, "-c", BOOKING_CPU_SCRIPT, json.dumps(picked), str(hot)],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -512,191 +325,7 @@ def booking_cpu_in_process(env, slots: list[int]) -> float | None:
     if result.returncode != 0:
         print("in-process booking CPU: failed\n" + result.stderr[-1500:])
         return None
-    return json.loads(result.stdout.strip().splitlines()[-1])["median"]
-
-
-def check_database(session_ids, hot_slot: int) -> dict:
-    import psycopg
-
-    ids = list(session_ids)
-    with psycopg.connect(DATABASE_URL) as conn:
-        overbooked = conn.execute(
-            "SELECT count(*) FROM bookings_slot WHERE booked + held > capacity"
-        ).fetchone()[0]
-        mismatched = conn.execute(
-            """
-            SELECT count(*) FROM bookings_slot s
-            JOIN bookings_occurrence o ON o.id = s.occurrence_id
-            WHERE o.session_id = ANY(%s) AND s.booked <> (
-                SELECT count(*) FROM bookings_booking b
-                WHERE b.slot_id = s.id AND b.status = 'confirmed')
-            """,
-            [ids],
-        ).fetchone()[0]
-        rows = conn.execute("SELECT count(*) FROM bookings_booking").fetchone()[0]
-        wrk_rows = conn.execute(
-            "SELECT count(*) FROM bookings_booking WHERE first_name LIKE 'Wrk%%'"
-        ).fetchone()[0]
-        hot_booked = conn.execute(
-            "SELECT count(*) FROM bookings_booking WHERE slot_id = %s", [hot_slot]
-        ).fetchone()[0]
-    return {
-        "overbooked": overbooked,
-        "mismatched": mismatched,
-        "rows": rows,
-        "wrk_rows": wrk_rows,
-        "hot": hot_booked,
-    }
-
-
-PGBENCH_SCRIPT = r"""
-\set slot random(:min_id, :max_id)
-BEGIN;
-WITH seat AS (
-  UPDATE bookings_slot SET booked = booked + 1
-  WHERE id = :slot AND booked + held < capacity
-  RETURNING id
-)
-INSERT INTO bookings_booking (slot_id, mode, channel, status, first_name, phone, language,
-  note, reference, manage_token_hash, created_at, updated_at, cancelled_by, is_practice,
-  mode_imposed)
-SELECT seat.id, 'in_person', 'web', 'confirmed', 'Pgbench',
-  '+4530' || lpad((nextval('bench_pgbench_seq') % 1000000)::text, 6, '0'), 'da', '',
-  '0' || lpad(upper(to_hex(currval('bench_pgbench_seq'))), 5, '0'),
-  md5(random()::text) || md5(random()::text), now(), now(), '', false, false
-FROM seat;
-END;
-"""
-
-
-def run_pgbench(content: dict, script_text: str) -> float:
-    import psycopg
-
-    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-        conn.execute("DROP SEQUENCE IF EXISTS bench_pgbench_seq")
-        conn.execute("CREATE SEQUENCE bench_pgbench_seq")
-        # Fresh seats for pgbench, the same slots the HTTP run used.
-        conn.execute(
-            "UPDATE bookings_slot SET capacity = capacity + 1000 WHERE id BETWEEN %s AND %s",
-            [content["min_id"], content["max_id"]],
-        )
-    with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
-        script.write(script_text)
-    try:
-        url = urllib.parse.urlparse(PG)
-        result = subprocess.run(
-            [
-                "pgbench",
-                "-n",
-                "-h",
-                url.hostname or "127.0.0.1",
-                "-p",
-                str(url.port or 5432),
-                "-U",
-                url.username or "postgres",
-                "-c",
-                str(PGBENCH_CLIENTS),
-                "-j",
-                "2",
-                "-T",
-                str(PGBENCH_SECONDS),
-                "-D",
-                f"min_id={content['min_id']}",
-                "-D",
-                f"max_id={content['max_id']}",
-                "-f",
-                script.name,
-                DB_NAME,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=PGBENCH_SECONDS + 60,
-        )
-    finally:
-        os.unlink(script.name)
-        with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-            # Everything pgbench wrote hangs off its bookings (events, submissions, SMS rows);
-            # the task rows it queued carry no booking: they are the ones no worker took.
-            pgbench_bookings = (
-                "SELECT id FROM bookings_booking WHERE first_name IN ('Pgbench', 'Capture')"
-            )
-            for table in ("bookings_bookingevent", "bookings_bookingsubmission", "sms_message"):
-                conn.execute(f"DELETE FROM {table} WHERE booking_id IN ({pgbench_bookings})")
-            conn.execute("DELETE FROM django_tasks_database_dbtaskresult WHERE status = 'READY'")
-            conn.execute("DELETE FROM bookings_booking WHERE first_name IN ('Pgbench', 'Capture')")
-            # Give back the seats pgbench took, so the counters match the bookings again.
-            conn.execute(
-                """
-                UPDATE bookings_slot s SET booked = (
-                    SELECT count(*) FROM bookings_booking b
-                    WHERE b.slot_id = s.id AND b.status = 'confirmed')
-                WHERE s.id BETWEEN %s AND %s
-                """,
-                [content["min_id"], content["max_id"]],
-            )
-            conn.execute(
-                "UPDATE bookings_slot SET capacity = capacity - 1000 WHERE id BETWEEN %s AND %s",
-                [content["min_id"], content["max_id"]],
-            )
-            conn.execute("DROP SEQUENCE IF EXISTS bench_pgbench_seq")
-    if result.returncode != 0:
-        print(result.stdout, result.stderr)
-        raise SystemExit("pgbench failed")
-    for line in result.stdout.splitlines():
-        if line.startswith("tps"):
-            return float(line.split("=")[1].split()[0])
-    raise SystemExit("pgbench printed no tps:\n" + result.stdout)
-
-
-class CpuMeter:
-    """CPU seconds used by matching processes while running (sampled from /proc every 0.2 s, so
-    processes that exit, like pgbench's backends, are still counted up to their last sample)."""
-
-    def __init__(self, match):
-        self.match, self.first, self.last = match, {}, {}
-        self.stop = threading.Event()
-        self.sample(baseline=True)
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def sample(self, baseline=False):
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, UnicodeDecodeError):
-                continue
-            if not self.match(cmd):
-                continue
-            seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            self.first.setdefault(pid, seconds if baseline else 0.0)
-            self.last[pid] = seconds
-
-    def run(self):
-        while not self.stop.wait(0.2):
-            self.sample()
-
-    def seconds(self) -> float:
-        self.stop.set()
-        self.thread.join()
-        self.sample()
-        return sum(self.last[pid] - self.first[pid] for pid in self.last)
-
-
-def gunicorn_process(cmd: str) -> bool:
-    return "gunicorn" in cmd and "config.wsgi" in cmd
-
-
-def database_backend(cmd: str) -> bool:
-    return cmd.startswith("postgres:") and f" {DB_NAME} " in cmd
-
-
-def percentile(values, p):
-    if not values:
-        return float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
@@ -736,7 +365,8 @@ def main() -> int:
     finally:
         stop_server(server)
     checks = check_database(content["session_ids"], content["hot"])
-    in_process_ms = booking_cpu_in_process(env, content["spread"][:-1])
+    in_process = booking_cpu_in_process(env, content["spread"][:-1], content["hot"]) or {}
+    in_process_ms = in_process.get("median")
 
     outcomes, elapsed = phase["outcomes"], phase["elapsed"]
     booked = outcomes.get("booked", 0)
@@ -854,6 +484,11 @@ def main() -> int:
         f"figure: hot slot, {hot.outcomes.get('full', 0)} 'full' answers p95 | {full_p95:.0f} ms "
         f"({full_p95 / max(phase['p95'], 0.001):.1f}x a spread booking's p95) | light | info"
     )
+    if in_process.get("full_median") is not None:
+        print(
+            f"figure: hot slot, CPU of one 'full' answer in one process (median) | "
+            f"{in_process['full_median']:.1f} ms | light | info"
+        )
     return 0 if ok else 1
 
 

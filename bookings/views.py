@@ -11,8 +11,6 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,13 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-from wagtail.models import Page
 
 from config.languages import citizen_language
 from hotspots.models import BookingKind, HelpTopic
 
 from . import registry, selectors, services
-from .confirmation_cookie import remember_token, remembered_tokens
+from .confirmation_cookie import (
+    forget_draft,
+    keep_draft,
+    kept_draft,
+    remember_token,
+    remembered_tokens,
+)
 from .errors import AlreadyBooked, BookingClosed, BookingError, SlotFull
 from .forms import MODE_LABELS, BookingForm, WaitlistForm
 from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
@@ -59,16 +62,6 @@ def topics_for(hotspot):
     return topics if topics.exists() else HelpTopic.objects.all()
 
 
-DRAFT_KEY = "booking_draft"
-DRAFT_FIELDS = ("first_name", "phone", "help_topic", "note", "mode")
-
-
-def _keep_draft(request) -> None:
-    """The chosen time was taken or closed: keep what they typed for the next time they pick,
-    so nothing is lost. Cleared as soon as a booking succeeds."""
-    request.session[DRAFT_KEY] = {k: request.POST.get(k, "")[:200] for k in DRAFT_FIELDS}
-
-
 def _token_for_repeat(request, booking, submission: str) -> str | None:
     """A double click sends the same form twice; the second request gets AlreadyBooked. Find the
     first request's token, from this browser session or from the form's one-off submission id,
@@ -97,20 +90,6 @@ def other_times(session, *, now, exclude_pk=None, limit=8):
     ][:limit]
 
 
-def _hotspot_values(field: str):
-    """One field of the session's parent page (its hotspot) as a subquery of the slot query:
-    the SMS confirmation names the place and its address, and this saves a page-tree query
-    per booking."""
-    from hotspots.models import HotspotPage
-
-    path = OuterRef("occurrence__session__path")
-    return Subquery(
-        HotspotPage.objects.filter(path=Substr(path, 1, Length(path) - Page.steplen)).values(field)[
-            :1
-        ]
-    )
-
-
 # Why a time takes no bookings although it is in the schedule: a policy's code
 # (bookings.registry.ModeRestriction.reason), translated when shown.
 CLOSED_MESSAGES = {
@@ -130,11 +109,7 @@ def book(request, slot_id: int):
     # meeting slots are booked through meetings.views, never here.)
     slot = get_object_or_404(
         Slot.objects.select_related("occurrence__session").annotate(
-            hotspot_title=_hotspot_values("title"),
-            hotspot_short_name=_hotspot_values("short_name"),
-            hotspot_street=_hotspot_values("street_address"),
-            hotspot_postcode=_hotspot_values("postcode"),
-            hotspot_city=_hotspot_values("city"),
+            hotspot_for_sms=selectors.hotspot_for_sms_sql()
         ),
         pk=slot_id,
     )
@@ -145,7 +120,7 @@ def book(request, slot_id: int):
     now = timezone.now()
     modes = services.modes_for_slot(slot)
     problem = ""
-    full = False
+    full = keep = False
     closed = not modes  # a policy (a crisis action) left no way of meeting open at this time
     if closed:
         reason = services.closed_reason_for_slot(slot)
@@ -191,20 +166,20 @@ def book(request, slot_id: int):
                     "pages/bookings/already_booked.html",
                     {"session": session, "hotspot": session.hotspot},
                 )
-            except SlotFull as error:
-                problem, full = error.message, True
-                _keep_draft(request)
+            except SlotFull:
+                return _full_answer(request, slot, session, now=now)
             except BookingError as error:
                 problem = error.message
-                _keep_draft(request)
+                keep = True
             else:
-                if DRAFT_KEY in request.session:
-                    del request.session[DRAFT_KEY]
-                return remember_token(
+                return forget_draft(
                     request,
-                    redirect("bookings:confirmation", booking_id=booking.pk),
-                    booking.pk,
-                    booking.manage_token,
+                    remember_token(
+                        request,
+                        redirect("bookings:confirmation", booking_id=booking.pk),
+                        booking.pk,
+                        booking.manage_token,
+                    ),
                 )
         # Drawn again with errors: now the hotspot's own topics.
         hotspot = session.hotspot
@@ -213,7 +188,7 @@ def book(request, slot_id: int):
     else:
         hotspot = session.hotspot
         topics = topics_for(hotspot)
-        initial = dict(request.session.get(DRAFT_KEY) or {})
+        initial = kept_draft(request)
         chosen = topics.filter(slug=request.GET.get("topic", "")[:50]).first()
         if chosen is not None and not initial.get("help_topic"):
             # The topic chosen in the directory, so they need not choose it again.
@@ -264,7 +239,38 @@ def book(request, slot_id: int):
         if request.method == "POST":
             initial = {k: request.POST.get(k, "") for k in ("first_name", "phone")}
         context["waitlist_form"] = WaitlistForm(initial=initial)
-    return render(request, "pages/bookings/book.html", context, status=200)
+    response = render(request, "pages/bookings/book.html", context, status=200)
+    return keep_draft(request, response) if keep else response
+
+
+def _full_answer(request, slot, session, *, now):
+    """The time filled while they were typing: the answer most of a crowd on a time's last
+    seats gets, so it is short. No booking form drawn again, one query for the other free
+    times (their links carry nothing personal), what they typed kept in a cookie for the time
+    they choose next (no session row written) and in the waiting-list form."""
+    others = other_times(session, now=now, exclude_pk=slot.pk)
+    # The eight soonest free times: a free time that day would be among them unless the eighth
+    # still starts before that date's last time; only then is it asked for.
+    same_day_free = any(s.occurrence_id == slot.occurrence_id for s in others) or (
+        len(others) >= 8
+        and others[-1].starts_at <= slot.occurrence.ends_at
+        and selectors.has_free_slot(slot.occurrence_id, now=now, exclude=slot.pk)
+    )
+    waitlist_form = None
+    if not same_day_free:
+        waitlist_form = WaitlistForm(
+            initial={k: request.POST.get(k, "")[:100] for k in ("first_name", "phone")}
+        )
+    context = {
+        "slot": slot,
+        "session": session,
+        "occurrence": slot.occurrence,
+        "hotspot": session.hotspot,
+        "problem": SlotFull.default_message,
+        "other_times": others,
+        "waitlist_form": waitlist_form,
+    }
+    return keep_draft(request, render(request, "pages/bookings/full.html", context))
 
 
 @require_GET

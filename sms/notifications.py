@@ -4,6 +4,8 @@ transaction as the change and sent only if it commits. Registered with the booki
 
 from types import SimpleNamespace
 
+from bookings.selectors import hotspot_for_sms
+
 from . import texts
 from .services import queue_sms
 from .texts import booking_message, waitlist_joined_message, waitlist_offer_message
@@ -15,24 +17,17 @@ def text_the_citizen(booking, event: str, **context) -> None:
         return  # booked by staff for someone without a mobile: staff tell them in person
     # A slot loaded by the booking view carries its hotspot's names and address: no page-tree
     # query here.
-    slot = booking.slot
-    title = getattr(slot, "hotspot_title", None)
-    if title and "place" not in context and "slot" not in context:
-        context["place"] = texts.place_name(
-            SimpleNamespace(title=title, short_name=getattr(slot, "hotspot_short_name", ""))
-        )
-        context["address"] = texts.address_of(
-            SimpleNamespace(
-                street_address=getattr(slot, "hotspot_street", ""),
-                postcode=getattr(slot, "hotspot_postcode", ""),
-                city=getattr(slot, "hotspot_city", ""),
-            )
-        )
+    hotspot = hotspot_for_sms(booking.slot)
+    if hotspot and "place" not in context and "slot" not in context:
+        hotspot = SimpleNamespace(**hotspot)
+        context["place"] = texts.place_name(hotspot)
+        context["address"] = texts.address_of(hotspot)
     queue_sms(
         to=booking.phone,
         body=booking_message(booking, event, **context),
         purpose=f"booking_{event}",
         booking=booking,
+        checked_at_send=True,
     )
 
 

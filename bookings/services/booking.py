@@ -154,7 +154,12 @@ def _write_booking(booking: Booking, reference: str, *, now, submission: str) ->
         if existing is not None:
             raise AlreadyBooked(booking=existing)
         raise SlotFull()
-    # Read after the seat's row lock is held: a cancellation committed meanwhile is seen.
+    # Read after the seat's row lock is held: a cancellation committed meanwhile is seen. This
+    # stays a statement of its own: folded into the seat UPDATE as an EXISTS it would be asked
+    # in the UPDATE's snapshot, and when a cancellation commits while we wait for the slot's
+    # lock, PostgreSQL re-checks the new slot row but not the occurrence (the subquery keeps
+    # its old snapshot), so the seat would be taken on a cancelled date even though
+    # cancel_occurrence rewrites the slots (tests/concurrency: booking against cancelling).
     if not _occurrence_still_scheduled(slot.occurrence_id):
         raise OccurrenceCancelled()
     token = tokens.new_manage_token()

@@ -241,7 +241,8 @@ class SessionPage(KnownAncestorsMixin, BookingRules, Page):
 
     @cached_property
     def hotspot(self) -> HotspotPage:
-        return HotspotPage.objects.get(pk=self.get_parent().pk)
+        # The parent page by its tree path: one query, not the parent and then its specific row.
+        return HotspotPage.objects.get(path=self.path[: -self.steplen])
 
 
 def sms_public_number() -> str:

@@ -126,16 +126,25 @@ def queue_sms(
     booking=None,
     in_reply_to: Message | None = None,
     allow_opted_out: bool = False,
+    checked_at_send: bool = False,
 ) -> Message:
     """Put a text for the E.164 number `to` in the outbox; it is sent once the surrounding
-    transaction commits. Numbers that opted out get nothing, except the STOP confirmation."""
+    transaction commits. Numbers that opted out get nothing, except the STOP confirmation.
+
+    `checked_at_send`: the booking engine's texts (sms.notifications), written by the busiest
+    request of the site. The row is written as queued without asking the opt-out list (a
+    number that sent STOP is refused by deliver_message, which leaves the row opted_out, never
+    sent), and the send task is enqueued once the caller's transaction commits rather than
+    inside it (no savepoint): two statements fewer in the booking's transaction. The row itself
+    still commits with the booking; an enqueue that fails after the commit is logged and the
+    periodic job (requeue_due_messages) sends the row."""
     # Every text says who writes ("Digihjælp: …").
     body = texts.signed(body)
     # A practice number (bookings.phones) is nobody's phone: its texts never leave the house.
     simulated = (
         _simulating.get() or bool(in_reply_to and in_reply_to.simulated) or is_practice_phone(to)
     )
-    opted_out = not allow_opted_out and not simulated and is_opted_out(to)
+    opted_out = not allow_opted_out and not simulated and not checked_at_send and is_opted_out(to)
     message = Message.objects.create(
         direction=Direction.OUT,
         to_number=to,
@@ -147,7 +156,11 @@ def queue_sms(
         simulated=simulated,
         in_reply_to=in_reply_to,
     )
-    if not opted_out:
+    if checked_at_send:
+        # _enqueue_send logs its own failures; robust: nothing after the commit may turn a
+        # booking that is made into an error page.
+        transaction.on_commit(lambda: _enqueue_send(message.pk, purpose=purpose), robust=True)
+    elif not opted_out:
         _enqueue_after_commit(lambda **kw: _enqueue_send(message.pk, purpose=purpose, **kw))
     return message
 

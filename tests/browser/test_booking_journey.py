@@ -153,3 +153,30 @@ def test_full_session_offers_the_waiting_list(live_server, browser, cafe):
     snap(page, "6-waitlist-joined")
     assert WaitlistEntry.objects.get().phone == "+4520123456"
     context.close()
+
+
+def test_a_time_taken_while_typing_gets_a_short_kind_answer(live_server, browser, cafe):
+    """The crowd case: the last seat goes while they type. The short answer keeps their name
+    and number in the waiting-list form and offers other times."""
+    from bookings.models import Slot, WaitlistEntry
+
+    slots = Slot.objects.filter(occurrence__session__in=cafe.get_children())
+    occurrence = slots.filter(starts_at__gt=timezone.now()).order_by("starts_at").first().occurrence
+    slot = occurrence.slots.order_by("starts_at").first()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/book/{slot.pk}/")
+    page.get_by_label("First name or nickname").fill("Bodil")
+    page.get_by_label("Mobile number").fill("20 12 34 56")
+    Slot.objects.filter(occurrence=occurrence).update(booked=2)  # taken meanwhile
+    page.get_by_role("button", name="Book", exact=True).click()
+    assert page.get_by_text("just been taken by someone else").is_visible()
+    assert page.get_by_role("heading", name="Join the waiting list").is_visible()
+    assert page.get_by_role("heading", name="Other free times").is_visible()
+    check_axe(page, "taken meanwhile")
+    snap(page, "7-taken-meanwhile")
+    assert page.get_by_label("First name or nickname").input_value() == "Bodil"
+    page.get_by_role("button", name="Put me on the waiting list").click()
+    page.wait_for_url("**/joined/")
+    assert WaitlistEntry.objects.get().phone == "+4520123456"
+    context.close()

@@ -78,3 +78,48 @@ def test_the_same_phone_clicking_fifty_times_gets_one_booking(slot):
     assert errors == []
     assert results == Counter(booked=1, already=9)
     assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_bookings_waiting_on_a_date_being_cancelled_are_refused(slot):
+    """Staff cancel a date while citizens book it: those who read the time as open and then
+    queued for its seat while the cancellation held it are told the date is cancelled, never
+    booked onto a date nobody will hold (nor left out of the cancellation's texts)."""
+    import threading
+    import time
+
+    from django.db import transaction
+
+    from bookings.errors import OccurrenceCancelled
+
+    occurrence = slot.occurrence
+    cancelling = threading.Event()
+
+    def cancel():
+        with transaction.atomic():
+            services.cancel_occurrence(occurrence=occurrence, reason="Sygdom", now=NOW)
+            cancelling.set()
+            time.sleep(0.5)  # the bookings below queue for the slot meanwhile
+        return "cancelled"
+
+    def book(n):
+        def attempt():
+            cancelling.wait(timeout=30)
+            try:
+                services.book_slot(
+                    slot_id=slot.pk,
+                    first_name=f"T{n}",
+                    phone=f"+45201{n:05d}",
+                    channel="web",
+                    now=NOW,
+                )
+            except OccurrenceCancelled:
+                return "told cancelled"
+            return "booked"
+
+        return attempt
+
+    outcomes, errors = run_together([cancel] + [book(n) for n in range(5)])
+    assert errors == []
+    assert outcomes == Counter({"cancelled": 1, "told cancelled": 5})
+    assert not Booking.objects.filter(slot__occurrence=occurrence, status="confirmed").exists()
+    assert Slot.objects.get(pk=slot.pk).booked == 0

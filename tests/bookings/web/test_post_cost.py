@@ -15,24 +15,50 @@ from .conftest import form_data, remembered_token
 
 pytestmark = pytest.mark.django_db
 
-# Rate limit 1 (the database store; with Redis it is not SQL), slot 1, then BEGIN, seat UPDATE
-# (which also asks that the phone has no booking that day), occurrence check, booking (its
-# reference left to the UNIQUE constraint), event, submission, opt-out check, SMS row, task
-# savepoint pair and row, COMMIT: 13 on PostgreSQL (SQLite reports no BEGIN/COMMIT).
-MAX_QUERIES = 13
+# As in production (Redis counts the rate limit, the database backend queues tasks): the slot,
+# then BEGIN, seat UPDATE (which also asks that the phone has no booking that day), occurrence
+# check, booking (its reference left to the UNIQUE constraint), event, submission, SMS row,
+# COMMIT, and the send task once committed: 10 on PostgreSQL (SQLite reports no BEGIN/COMMIT).
+# No opt-out check (the send refuses an opted-out number) and no savepoint for the task.
+MAX_QUERIES = 10
+DATABASE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["interactive", "default", "bulk"],
+    }
+}
 
 
-def test_booking_post_query_budget(client, slot):
+def test_booking_post_query_budget(client, slot, settings, django_capture_on_commit_callbacks):
+    settings.RATELIMIT_STORE = "cache"
+    settings.TASKS = DATABASE_TASKS
     url = reverse("bookings:book", args=[slot.pk])
     client.get(url)  # warm per-process caches (site root, content types)
-    with CaptureQueriesContext(connection) as queries:
+    with (
+        CaptureQueriesContext(connection) as queries,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         response = client.post(url, form_data())
     assert response.status_code == 302
     assert len(queries) <= MAX_QUERIES, "\n".join(q["sql"][:160] for q in queries)
     booking = Booking.objects.get()
-    # The SMS names the hotspot, taken from the slot query rather than the page tree.
-    assert slot.occurrence.session.get_parent().title in Message.objects.get().body
+    # The SMS names the hotspot and its address, taken from the slot query, not the page tree.
+    hotspot = slot.occurrence.session.get_parent().specific
+    body = Message.objects.get().body
+    assert hotspot.title in body and hotspot.street_address in body
     assert BookingSubmission.objects.get(key="submission-aaaaaaaaaaaa").booking_id == booking.pk
+    # The confirmation's send is queued for the worker, after the booking committed.
+    assert [q for q in queries if "dbtaskresult" in q["sql"]][0] is queries[-1]
+
+
+def test_the_database_rate_limit_store_adds_one_statement(client, slot, settings):
+    settings.RATELIMIT_STORE = "database"
+    url = reverse("bookings:book", args=[slot.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, form_data())
+    assert response.status_code == 302
+    assert len(queries) <= MAX_QUERIES + 1, "\n".join(q["sql"][:160] for q in queries)
     assert RateLimitCounter.objects.get().count == 1  # the POST; reading the form is free
 
 
