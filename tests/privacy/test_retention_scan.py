@@ -89,13 +89,15 @@ def _seed_everything(client, slot, other_slot, home):
     booking = Booking.objects.get(first_name=NAME)
     token = re.search(r"/b/([\w-]+)/", client.get(response.url).content.decode()).group(1)
     assert client.get(reverse("bookings:manage", args=[token])).status_code == 200
-    # 2. A second try on a time that has just filled up: the form keeps a draft in the session.
+    # 2. A second try on a time that has just filled up: what they typed is kept for their next
+    #    choice in their own browser (a signed cookie for half an hour), not on the server.
     Slot.objects.filter(pk=other_slot.pk).update(booked=other_slot.capacity)
-    client.post(
+    full = client.post(
         reverse("bookings:book", args=[other_slot.pk]),
         form_data(first_name=NAME, phone=PHONE_FORMS[2], submission="submission-bbbbbbbbbbbb"),
     )
-    assert client.session.get("booking_draft", {}).get("first_name") == NAME
+    assert full.cookies["dh_draft"]["max-age"] == 30 * 60
+    assert "booking_draft" not in client.session
     # 3. Texts in: twice not understood, so the conversation asks for a person.
     for n in range(2):
         _inbound(client, f"ring til {NAME} på {PHONE_FORMS[3]}", sid=f"SM{n:032d}")
