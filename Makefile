@@ -77,8 +77,11 @@ run: demo
 	wait
 
 # Two processes (pytest-xdist), one per core of the machines we run on; each has its own test
-# database. PYTEST_ARGS="-n 0" runs in one process. Not --dist worksteal: see tests/conftest.py.
-PYTEST_ARGS ?= -n 2
+# database. PYTEST_ARGS="-n 0" runs in one process. --maxschedchunk 1: a process is handed its
+# next test when it finishes one, so neither ends up holding the forty browser tests while the
+# other runs out of work (that left one process idle for three minutes). Not --dist worksteal:
+# see tests/conftest.py.
+PYTEST_ARGS ?= -n 2 --maxschedchunk 1
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
