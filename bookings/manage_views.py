@@ -118,16 +118,12 @@ def move(request, token: str):
     if not_found:
         return not_found
     session = booking.slot.occurrence.session
-    form = MoveForm(
-        request.POST,
-        slots=other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=50),
-    )
+    choices = other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=50)
+    form = MoveForm(request.POST, slots=choices)
     if not form.is_valid():
-        # Drawn again with the same twelve choices as the page showed, and the error.
-        shown = MoveForm(
-            request.POST,
-            slots=other_times(session, now=timezone.now(), exclude_pk=booking.slot_id, limit=12),
-        )
+        # Drawn again with the same twelve choices as the page showed (the soonest), and the
+        # error: the same query's first twelve, not a second query.
+        shown = MoveForm(request.POST, slots=choices[:12])
         shown.is_valid()
         return _render_manage(request, booking, token, move_form=shown)
 
@@ -144,10 +140,10 @@ def switch_mode(request, token: str):
     booking, not_found = _booking_or_kind_404(request, token)
     if not_found:
         return not_found
-    form = ModeForm(request.POST, modes=services.modes_for_slot(booking.slot))
+    modes = services.modes_for_slot(booking.slot)
+    form = ModeForm(request.POST, modes=modes)
     if not form.is_valid() and booking.slot.occurrence.session_id:
-        offered = [m for m in services.modes_for_slot(booking.slot) if m != booking.mode]
-        shown = ModeForm(request.POST, modes=offered)
+        shown = ModeForm(request.POST, modes=[m for m in modes if m != booking.mode])
         shown.is_valid()
         return _render_manage(request, booking, token, mode_form=shown)
 
