@@ -7,6 +7,15 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+def pytest_configure(config):
+    # Emptying and refilling the database around each transactional test, done for what a test
+    # database holds (tests/fast_rollback.py); on by default, FAST_ROLLBACK=0 for Django's own.
+    if os.environ.get("FAST_ROLLBACK", "1") != "0":
+        from tests import fast_rollback
+
+        fast_rollback.install()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """After pytest-django's order (database tests, then transactional ones, then the rest):
@@ -29,6 +38,41 @@ def _fresh_locmem_state(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+KEEPS_PAGE_INDEXES = frozenset({"browser", "admin_scoping"})
+
+
+@pytest.fixture(autouse=True)
+def _page_indexes(request):
+    """Wagtail keeps two indexes of every page it saves: the admin's search index and the
+    reference index ("used by"). Keeping them costs a third of building a test's page tree, and
+    almost no test reads them, so a test keeps them only when it asks to
+    (`@pytest.mark.page_indexes`). So does every test under a directory of
+    KEEPS_PAGE_INDEXES: the browser tests drive the real admin (and their live server saves
+    pages in threads of its own), and the admin-scoping tests prove that another organisation's
+    pages never turn up in the admin's search or "used by" lists, which an empty index would
+    make true for nothing."""
+    keep = request.node.get_closest_marker("page_indexes") or KEEPS_PAGE_INDEXES.intersection(
+        request.node.path.parts
+    )
+    if keep:
+        yield
+        return
+    from django.db.models.signals import post_save
+    from modelsearch.index import get_indexed_models
+    from modelsearch.signal_handlers import post_save_signal_handler
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    indexed = [m for m in get_indexed_models() if getattr(m, "search_auto_update", True)]
+    for model in indexed:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in indexed:
+            post_save.connect(post_save_signal_handler, sender=model)
 
 
 @pytest.fixture(scope="session")

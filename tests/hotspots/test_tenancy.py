@@ -17,7 +17,8 @@ from tests.factories import make_hotspot, make_organisation, make_session, make_
 
 from .admin_forms import scrape_form
 
-pytestmark = pytest.mark.django_db
+# Staff must never find another organisation's pages, in search or "used by" lists too.
+pytestmark = [pytest.mark.django_db, pytest.mark.page_indexes]
 
 
 @pytest.fixture
