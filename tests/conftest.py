@@ -40,7 +40,7 @@ def _fresh_locmem_state(settings):
     cache.clear()
 
 
-KEEPS_PAGE_INDEXES = frozenset({"browser", "admin_scoping"})
+KEEPS_PAGE_INDEXES = frozenset({"admin_scoping"})
 
 
 @pytest.fixture(autouse=True)
@@ -49,10 +49,10 @@ def _page_indexes(request):
     reference index ("used by"). Keeping them costs a third of building a test's page tree, and
     almost no test reads them, so a test keeps them only when it asks to
     (`@pytest.mark.page_indexes`). So does every test under a directory of
-    KEEPS_PAGE_INDEXES: the browser tests drive the real admin (and their live server saves
-    pages in threads of its own), and the admin-scoping tests prove that another organisation's
-    pages never turn up in the admin's search or "used by" lists, which an empty index would
-    make true for nothing."""
+    KEEPS_PAGE_INDEXES: the admin-scoping tests prove that another organisation's pages never
+    turn up in the admin's search or "used by" lists, which an empty index would make true for
+    nothing. (The search index is switched off for every thread, a live server's too; no
+    browser test searches the admin or reads "used by".)"""
     keep = request.node.get_closest_marker("page_indexes") or KEEPS_PAGE_INDEXES.intersection(
         request.node.path.parts
     )
