@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install python-deps lock assets browser migrate demo run test test-fast lint bench bench-tools messages release clean
+.PHONY: install python-deps lock assets browser migrate demo run test screenshots test-fast lint bench bench-tools messages release clean
 
 install: python-deps assets
 
@@ -92,6 +92,11 @@ APPS := hotspots bookings sms meetings volunteers crisis reports ops demo
 test: install browser
 	$(PY) -m compileall -q -j 0 $(APPS) config tests manage.py
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests again, keeping a screenshot of every screen they pass through, 360 px wide
+# where a phone is meant (tests/browser/screenshots/): to look at, as a citizen would.
+screenshots: install browser
+	SCREENSHOTS=1 $(PY) -m pytest $(PYTEST_ARGS) tests/browser
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,7 @@
 """What every browser test shares: Debian's chromium started the way this machine allows, axe
 with the WCAG 2.x A/AA tags, and screenshots to look at afterwards."""
 
+import os
 from pathlib import Path
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -27,6 +28,16 @@ def check_axe(page, name: str) -> None:
     assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
 
 
-def screenshot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+def screenshots_wanted() -> bool:
+    """Screenshots are for people to look at, not for the tests to pass: `make screenshots`
+    (SCREENSHOTS=1) takes them. A plain test run skips them: the hundred full-page captures
+    cost some 11 s of the two cores."""
+    return os.environ.get("SCREENSHOTS", "") not in ("", "0")
+
+
+def screenshot(page, name: str, *, full_page: bool = True) -> None:
+    """The page as the citizen sees it, in tests/browser/screenshots/<name>.png (a phone's
+    first screen only with full_page=False)."""
+    if screenshots_wanted():
+        SCREENSHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bookings.materialise import materialise_session
 from bookings.models import Booking
-from tests.browser.support import SCREENSHOTS, check_axe
+from tests.browser.support import check_axe, screenshot
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic
 
 pytestmark = [
@@ -42,8 +42,7 @@ def cafe(home):
 
 
 def snap(page, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"booking-{name}.png"), full_page=True)
+    screenshot(page, f"booking-{name}")
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])

@@ -9,7 +9,7 @@ from bookings import services
 from bookings.materialise import materialise_session
 from bookings.models import Booking, Occurrence
 from bookings.selectors import bookable_slots
-from tests.browser.support import SCREENSHOTS
+from tests.browser.support import screenshot
 from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
 
 pytestmark = [
@@ -59,14 +59,13 @@ def test_coordinator_marks_attendance_and_books_for_a_caller(live_server, browse
     page.wait_for_load_state()
     booking.refresh_from_db()
     assert booking.status == "attended"
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "booking-staff-list.png"), full_page=True)
+    screenshot(page, "booking-staff-list")
 
     page.get_by_role("link", name="Book for a citizen").click()
     page.locator("a[href*='/admin/bookings/new/']").first.click()
     page.fill("#id_first_name", "Carl")
     page.fill("#id_phone", "20 33 33 33")
-    page.screenshot(path=str(SCREENSHOTS / "booking-staff-book.png"), full_page=True)
+    screenshot(page, "booking-staff-book")
     page.get_by_role("button", name="Book").click()
     page.wait_for_url("**/admin/bookings/?from=*")
     carl = Booking.objects.get(first_name="Carl")
@@ -100,8 +99,7 @@ def test_coordinator_is_asked_before_cancelling_and_gives_a_reason(
     page.wait_for_selector("[role=alert]")
     assert "Vælg, hvorfor bookingen aflyses." in page.inner_text("[role=alert]")
     assert Booking.objects.get(pk=booking.pk).status == "confirmed"
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "booking-staff-cancel-error.png"), full_page=True)
+    screenshot(page, "booking-staff-cancel-error")
     check_axe(page, "staff cancel")
 
     page.get_by_label("Stedet er lukket den dag").check()
@@ -112,5 +110,5 @@ def test_coordinator_is_asked_before_cancelling_and_gives_a_reason(
     assert booking.events.get(kind="cancelled").reason == "closed"
     sms = Message.objects.get(purpose="booking_cancelled", booking=booking)
     assert "lukket" not in sms.body.lower()
-    page.screenshot(path=str(SCREENSHOTS / "booking-staff-cancelled.png"), full_page=True)
+    screenshot(page, "booking-staff-cancelled")
     context.close()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from bookings.services import book_slot
 from meetings.models import CaseworkerProfile, MeetingLocation
 from meetings.selectors import bookable_meeting_slots
-from tests.browser.support import SCREENSHOTS, check_axe
+from tests.browser.support import check_axe, screenshot
 from tests.factories import make_organisation
 from tests.meetings.conftest import open_daily_service
 
@@ -51,8 +51,7 @@ def test_caseworker_sees_the_coming_days_and_gives_her_number(live_server, brows
     assert "Karin" in page.inner_text("#upcoming-heading + h3 + ul")
     prompt = page.locator("section[aria-labelledby=notice-number-heading]")
     assert prompt.is_visible()
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "caseworker-my-meetings.png"), full_page=True)
+    screenshot(page, "caseworker-my-meetings")
     check_axe(page, "my meetings")
 
     page.get_by_role("textbox", name="Dit mobilnummer til beskeder").fill("20 99 88 77")

@@ -8,14 +8,13 @@ The count is printed (pytest -s) for the record. Screenshots land in the worktre
 directory (not committed) for a human to look at."""
 
 import math
-from pathlib import Path
 
 import pytest
 import recurrence
 
 from bookings.materialise import materialise_session
 from bookings.models import Booking
-from tests.browser.support import check_axe
+from tests.browser.support import check_axe, screenshot
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic
 
 pytestmark = [
@@ -30,12 +29,10 @@ PHONE = {
     "has_touch": True,
     "locale": "da-DK",
 }
-SHOTS = Path(__file__).resolve().parents[2] / "screens"
 
 
 def shot(page, name):
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    screenshot(page, name, full_page=False)  # the phone's first screen is the point here
 
 
 @pytest.fixture

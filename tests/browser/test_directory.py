@@ -8,7 +8,7 @@ import pytest
 import recurrence
 
 from hotspots.models import Language, OpeningHours
-from tests.browser.support import SCREENSHOTS, check_axe
+from tests.browser.support import check_axe, screenshot
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic, weekly
 
 pytestmark = [
@@ -86,8 +86,7 @@ def places(home):
 
 
 def snap(page, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"directory-{name}.png"), full_page=True)
+    screenshot(page, f"directory-{name}")
 
 
 def assert_big_tap_targets(page):

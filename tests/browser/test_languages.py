@@ -7,7 +7,6 @@ Until the catalogues for a language are in, its pages show the Danish texts (Dja
 to the default language): the journey therefore finds fields by name, not by label."""
 
 import gzip
-from pathlib import Path
 
 import pytest
 import recurrence
@@ -16,7 +15,7 @@ from django.utils.translation import check_for_language
 from bookings.materialise import materialise_session
 from bookings.models import Booking
 from hotspots.models import Language
-from tests.browser.support import check_axe
+from tests.browser.support import check_axe, screenshot
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic
 
 pytestmark = [
@@ -25,8 +24,6 @@ pytestmark = [
 ]
 
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
-# Screenshots to look at (not kept in git): screens/ at the top of the checkout.
-SCREENS = Path(__file__).resolve().parents[2] / "screens"
 OWN_NAMES = {
     "da": "Dansk",
     "en": "English",
@@ -66,8 +63,7 @@ def cafe(home):
 
 
 def snap(page, name: str) -> None:
-    SCREENS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+    screenshot(page, name)
 
 
 def html_attributes(page) -> tuple[str, str]:

@@ -10,7 +10,7 @@ from bookings.models import Booking, Occurrence, Slot
 from bookings.services import book_slot
 from meetings.models import MeetingLocation, MeetingTime
 from meetings.services import join_path, room_for_booking
-from tests.browser.support import SCREENSHOTS, check_axe
+from tests.browser.support import check_axe, screenshot
 from tests.factories import make_organisation
 from tests.meetings.conftest import open_daily_service
 
@@ -21,8 +21,7 @@ pytestmark = [
 
 
 def snap(page, name):
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"meeting-{name}.png"), full_page=True)
+    screenshot(page, f"meeting-{name}")
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from bookings import services as booking_services
 from bookings.materialise import materialise_session
 from bookings.models import Booking
 from sms.models import Message
-from tests.browser.support import AXE_TAGS, SCREENSHOTS
+from tests.browser.support import check_axe, screenshot
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic
 from volunteers.models import Shift, Volunteer
 
@@ -57,12 +57,8 @@ def cafe_today(home):
 
 
 def check(page, name):
-    from axe_playwright_python.sync_playwright import Axe
-
-    SCREENSHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"volunteer-{name}.png"), full_page=True)
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
-    assert results.violations_count == 0, f"{name}:\n{results.generate_report()}"
+    screenshot(page, f"volunteer-{name}")
+    check_axe(page, name)
 
 
 def tap_targets_are_large(page):
