@@ -1,4 +1,4 @@
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import recurrence
@@ -79,6 +79,9 @@ def open_daily_service(organisation, *, location, start=time(8, 0), end=time(16,
         location=location,
         rule=recurrence.Recurrence(rrules=[recurrence.Rule(recurrence.DAILY)]),
         starts_on=date.today(),
+        # Two weeks of daily times: more than any journey books or moves to. The whole
+        # eight-week horizon made some 560 times per test, a second and a half of its set-up.
+        ends_on=date.today() + timedelta(days=13),
         start_time=start,
         end_time=end,
     )
