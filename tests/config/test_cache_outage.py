@@ -161,7 +161,10 @@ def _copy_of_the_test_database(tmp_path, on_postgres: bool):
         import sqlite3
 
         copy = tmp_path / "migrated.sqlite3"
-        with sqlite3.connect(server["NAME"]) as source, sqlite3.connect(copy) as target:
+        with (
+            contextlib.closing(sqlite3.connect(server["NAME"])) as source,
+            contextlib.closing(sqlite3.connect(copy)) as target,
+        ):
             source.backup(target)
             tables = {row[0] for row in target.execute("SELECT name FROM sqlite_master")}
         assert "digihjaelp_cache" not in tables
