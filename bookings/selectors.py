@@ -8,6 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from wagtail.models import Page
 
+from hotspots.models import SessionPage
 from hotspots.tenancy import pages_q
 
 from .models import Booking, BookingEvent, BookingStatus, Occurrence, OccurrenceStatus, Slot
@@ -42,7 +43,7 @@ def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[
     }
     # One session's times, the page we hold: its flags are read from it, and no page is joined
     # or built again per row.
-    known = session if hasattr(session, "booking_cutoff_minutes") else None
+    known = session if isinstance(session, SessionPage) else None
     if known is not None:
         if not known.live or known.booking_kind != "booked":
             return []
@@ -62,9 +63,7 @@ def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[
         queryset = _session_scope(queryset, session=session, hotspot=hotspot)
 
     def in_window(slot) -> bool:
-        if known is not None:
-            slot.occurrence.session = known
-        session_page = slot.occurrence.session
+        session_page = known or slot.occurrence.session
         if now > slot.starts_at - timedelta(minutes=session_page.booking_cutoff_minutes):
             return False
         return now >= slot.occurrence.starts_at - timedelta(days=session_page.booking_opens_days)
@@ -76,7 +75,7 @@ def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[
         fetched = list(queryset[: limit + 24])
         result = [slot for slot in fetched if in_window(slot)][:limit]
         if len(result) >= limit or len(fetched) < limit + 24:
-            return result
+            return _with_session(result, known)
     result = []
     for slot in queryset.iterator(chunk_size=500):
         if not in_window(slot):
@@ -84,7 +83,16 @@ def bookable_slots(*, session=None, hotspot=None, now=None, limit=None) -> list[
         result.append(slot)
         if limit is not None and len(result) >= limit:
             break
-    return result
+    return _with_session(result, known)
+
+
+def _with_session(slots: list[Slot], session) -> list[Slot]:
+    """Each slot's occurrence carries the session page the caller passed, so reading
+    slot.occurrence.session afterwards costs no query."""
+    if session is not None:
+        for slot in slots:
+            slot.occurrence.session = session
+    return slots
 
 
 def has_free_slot(occurrence_id, *, now=None, exclude=None) -> bool:
