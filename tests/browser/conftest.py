@@ -2,7 +2,7 @@ import asyncio
 
 import pytest
 
-from .support import CHROMIUM_ARGS
+from .support import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="module")
@@ -12,9 +12,7 @@ def _chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         # Between its calls Playwright's sync API marks its event loop as running in this
         # thread. Outside a test that mark must go: Django keeps database connections per
         # context while a loop runs, and the next test's database set-up (restoring the
