@@ -1,6 +1,9 @@
 import os
+from contextlib import contextmanager
 
 import pytest
+
+from tests import shared_rows
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from
 # such a thread unless told it is fine (it is: the test owns that thread).
@@ -27,8 +30,13 @@ def pytest_collection_modifyitems(items):
     Keep xdist's default ("load") scheduling, which hands each process its tests in this
     order. A transactional test leaves the database empty (flushed) until the next one restores
     it, so a database test must never follow one in the same process: "worksteal" scheduling
-    does exactly that, and 300 tests then found no home page."""
+    does exactly that, and 300 tests then found no home page.
+
+    Then, within each run of one module's tests, those that use the module's shared rows
+    (tests/shared_rows.py) after those that do not: once built, the rows stay until the
+    module's last test, and a test that did not ask for them must not find them."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items[:] = shared_rows.after_the_tests_without_them(items)
 
 
 @pytest.fixture(autouse=True)
@@ -53,9 +61,20 @@ def _page_indexes(request):
     turn up in the admin's search or "used by" lists, which an empty index would make true for
     nothing. (The search index is switched off for every thread, a live server's too; no
     browser test searches the admin or reads "used by".)"""
-    keep = request.node.get_closest_marker("page_indexes") or KEEPS_PAGE_INDEXES.intersection(
-        request.node.path.parts
+    with page_records(keep=page_records_kept_for(request.node)):
+        yield
+
+
+def page_records_kept_for(node) -> bool:
+    """Whether the tests of `node` (a test or a module) keep Wagtail's page indexes."""
+    return bool(
+        node.get_closest_marker("page_indexes") or KEEPS_PAGE_INDEXES.intersection(node.path.parts)
     )
+
+
+@contextmanager
+def page_records(*, keep: bool):
+    """Pages saved inside keep Wagtail's indexes and "created" log entries only if `keep`."""
     if keep:
         yield
         return
@@ -64,13 +83,17 @@ def _page_indexes(request):
     from modelsearch.signal_handlers import post_save_signal_handler
     from wagtail.signal_handlers import disable_reference_index_auto_update
 
+    from tests import factories
+
     indexed = [m for m in get_indexed_models() if getattr(m, "search_auto_update", True)]
     for model in indexed:
         post_save.disconnect(post_save_signal_handler, sender=model)
+    factories.keeps_page_records = False
     try:
         with disable_reference_index_auto_update():
             yield
     finally:
+        factories.keeps_page_records = True
         for model in indexed:
             post_save.connect(post_save_signal_handler, sender=model)
 

@@ -3,6 +3,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import sms
+from tests.shared_rows import per_test, shared_rows
 
 # Monday 2 March 2026, 12:00 Copenhagen. Factory sessions run Tuesdays 10–12 from January 2026,
 # in 30-minute slots of 2 seats.
@@ -75,8 +76,18 @@ class World:
     """Two organisations; the first has two hotspots, each with a Tuesday session."""
 
 
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker, request):
+    """The world, built once for the tests of a module (tests/shared_rows.py)."""
+    yield from shared_rows(django_db_blocker, request, lambda: build_world(NOW))
+
+
 @pytest.fixture
-def world(home, now):
+def world(_shared_world, home):
+    return per_test(_shared_world)
+
+
+def build_world(now):
     from bookings.materialise import materialise_session
     from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
 

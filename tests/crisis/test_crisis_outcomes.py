@@ -15,8 +15,9 @@ from sms import texts as sms_texts
 from sms.models import Message
 from sms.services import simulate_inbound
 from tests.factories import make_hotspot, make_session
+from tests.shared_rows import shared_rows
 
-from .conftest import book, meeting_slot, slots_of
+from .conftest import NOW, book, build_world, meeting_slot, slots_of
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,22 @@ def local(day, hour=0):
     return datetime.combine(day, time(hour), tzinfo=TZ)
 
 
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker, request):
+    """The crisis world with the places below, built once for this module's tests."""
+    yield from shared_rows(django_db_blocker, request, lambda: _add_places(build_world(NOW), NOW))
+
+
 @pytest.fixture
-def places(world, now):
+def places(world):
+    return world
+
+
+def _add_places(w, now):
     """Besides A (video and phone): C offers only in person, D only phone. One in-person
     booking at each on day 2, and one at A in English."""
     from bookings.materialise import materialise_session
 
-    w = world
     w.hotspot_c = make_hotspot(w.org, "Lokalcenter Nord")
     w.hotspot_d = make_hotspot(w.org, "Kulturhuset")
     w.session_c = make_session(w.hotspot_c)

@@ -11,14 +11,24 @@ from django.utils import translation
 from hotspots.models import Language, OpeningHours
 from hotspots.selectors import DirectoryFilters, search_directory
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic, weekly
+from tests.shared_rows import per_test, shared_rows
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
+@pytest.fixture(scope="module")
+def _shared_places(django_db_setup, django_db_blocker, request):
+    yield from shared_rows(django_db_blocker, request, _build_places)
+
+
 @pytest.fixture
-def places(home):
+def places(_shared_places, home):
+    return per_test(_shared_places)
+
+
+def _build_places():
     mitid = make_topic("MitID", "mitid")
     bank = make_topic("Netbank", "netbank")
     arabic = Language.objects.get(code="ar")

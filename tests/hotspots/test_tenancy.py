@@ -14,6 +14,7 @@ from wagtail.models import (
 from hotspots.models import HotspotPage, OrganisationPage, SessionPage
 from hotspots.tenancy import organisations_for_user, provision_organisation
 from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
+from tests.shared_rows import per_test, shared_rows
 
 from .admin_forms import scrape_form
 
@@ -21,8 +22,17 @@ from .admin_forms import scrape_form
 pytestmark = [pytest.mark.django_db, pytest.mark.page_indexes]
 
 
+@pytest.fixture(scope="module")
+def _shared_tenants(django_db_setup, django_db_blocker, request):
+    yield from shared_rows(django_db_blocker, request, _build_tenants)
+
+
 @pytest.fixture
-def tenants(home):
+def tenants(_shared_tenants, db):
+    return per_test(_shared_tenants)
+
+
+def _build_tenants():
     org_a = make_organisation("Aarhus Kommune")
     org_b = make_organisation("Aalborg Kommune")
     a1 = make_hotspot(org_a, "Dokk1", sms_code="4021")

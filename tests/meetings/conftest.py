@@ -2,6 +2,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 import recurrence
+from django.test import override_settings
+
+from tests.shared_rows import per_test, shared_rows
 
 # Monday 2 March 2026, 12:00 in Copenhagen. Availability runs on Tuesdays 9–12 (45-minute
 # meetings: 9.00, 9.45, 10.30, 11.15).
@@ -90,14 +93,16 @@ def open_daily_service(organisation, *, location, start=time(8, 0), end=time(16,
     return service
 
 
-@pytest.fixture
-def world(home, now, settings):
+class World:
+    pass
+
+
+def build_world(now):
     """Aarhus with one service, two caseworkers (Anna, Bo), a location and availability."""
     from meetings.materialise import materialise_all_meetings
     from meetings.models import MeetingLocation
     from tests.factories import make_organisation
 
-    settings.VIDEO_PROVIDER = "fake"
     organisation = make_organisation("Aarhus Kommune", phone="+45 89 40 20 00")
     location = MeetingLocation.objects.create(
         organisation=organisation,
@@ -114,12 +119,26 @@ def world(home, now, settings):
     make_availability(organisation, bo, [service], location=location)
     materialise_all_meetings(now=now)
 
-    class World:
-        pass
-
     w = World()
     w.organisation, w.location, w.service, w.anna, w.bo = organisation, location, service, anna, bo
     return w
+
+
+@pytest.fixture(scope="module")
+def _shared_world(django_db_setup, django_db_blocker, request):
+    """The world, built once for the tests of a module (tests/shared_rows.py)."""
+
+    def build():
+        with override_settings(VIDEO_PROVIDER="fake"):
+            return build_world(NOW)
+
+    yield from shared_rows(django_db_blocker, request, build)
+
+
+@pytest.fixture
+def world(_shared_world, home, settings):
+    settings.VIDEO_PROVIDER = "fake"
+    return per_test(_shared_world)
 
 
 def slot_of(service, caseworker, now, index=0):

@@ -11,8 +11,16 @@ from bookings.models import Slot
 from meetings import services
 from meetings.materialise import materialise_all_meetings
 from meetings.models import CaseworkerAvailability
-from tests.meetings.conftest import make_service, slot_of
+from tests.meetings.conftest import build_world, make_service, slot_of
 from tests.threads import run_together
+
+
+@pytest.fixture
+def world(home, now, settings):
+    """Built for each test: these tests commit from several threads, and rows shared by a
+    module (tests/shared_rows.py) are never committed."""
+    settings.VIDEO_PROVIDER = "fake"
+    return build_world(now)
 
 
 def _two_services(world, now):

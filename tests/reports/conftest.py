@@ -1,2 +1,11 @@
 # The statistics tests count over the same two-organisation world the crisis tests build.
-from tests.crisis.conftest import NOW, World, book, now, slots_of, sms_outbox, world  # noqa: F401
+from tests.crisis.conftest import (  # noqa: F401 (fixtures)
+    NOW,
+    World,
+    _shared_world,
+    book,
+    now,
+    slots_of,
+    sms_outbox,
+    world,
+)

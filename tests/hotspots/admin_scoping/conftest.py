@@ -14,6 +14,7 @@ from wagtail.images import get_image_model
 
 from hotspots.models import HotspotPage, OrganisationPage
 from tests.factories import make_hotspot, make_organisation, make_staff_user
+from tests.shared_rows import per_test, shared_rows
 
 
 @dataclass
@@ -68,14 +69,27 @@ def _tenant(title: str, prefix: str, sms_code: str) -> Tenant:
     return Tenant(organisation, hotspot, draft, image, unused_image, document, editor)
 
 
-@pytest.fixture
-def aarhus(home) -> Tenant:
-    return _tenant("Aarhus", "Aarhus", "4021")
+def _both_tenants() -> dict[str, Tenant]:
+    return {
+        "aarhus": _tenant("Aarhus", "Aarhus", "4021"),
+        "aalborg": _tenant("Aalborg", "Aalborg", "9001"),
+    }
+
+
+@pytest.fixture(scope="module")
+def _shared_tenants(django_db_setup, django_db_blocker, request):
+    """Both organisations, built once for the tests of a module (tests/shared_rows.py)."""
+    yield from shared_rows(django_db_blocker, request, _both_tenants)
 
 
 @pytest.fixture
-def aalborg(home) -> Tenant:
-    return _tenant("Aalborg", "Aalborg", "9001")
+def aarhus(_shared_tenants, home) -> Tenant:
+    return per_test(_shared_tenants["aarhus"])
+
+
+@pytest.fixture
+def aalborg(_shared_tenants, home) -> Tenant:
+    return per_test(_shared_tenants["aalborg"])
 
 
 @pytest.fixture
