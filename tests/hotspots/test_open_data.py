@@ -13,6 +13,7 @@ from icalendar import Calendar
 
 from hotspots.models import OpeningHours
 from tests.factories import make_hotspot, make_organisation, make_session, make_topic, weekly
+from tests.shared_rows import per_test, shared_rows
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -36,8 +37,17 @@ FORBIDDEN_KEYS = {
 }
 
 
+@pytest.fixture(scope="module")
+def _shared_published(django_db_setup, django_db_blocker, request):
+    yield from shared_rows(django_db_blocker, request, _publish)
+
+
 @pytest.fixture
-def published(home):
+def published(_shared_published, home):
+    return per_test(_shared_published)
+
+
+def _publish():
     User = get_user_model()
     editor = User.objects.create_user(
         "jens.hansen", "jens@example.dk", "pw-123456789", first_name="Jens", last_name="Hansen"

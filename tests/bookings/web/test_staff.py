@@ -9,15 +9,26 @@ from django.utils import timezone
 from bookings import services
 from bookings.models import Booking
 from bookings.selectors import bookable_slots
-from tests.factories import make_hotspot, make_organisation, make_staff_user
+from tests.factories import make_hotspot, make_organisation, make_staff_user, make_topic
+from tests.shared_rows import per_test, shared_rows
 
 from .conftest import make_booked_session
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(scope="module")
+def _shared_tenants(django_db_setup, django_db_blocker, request):
+    yield from shared_rows(django_db_blocker, request, _build_tenants)
+
+
 @pytest.fixture
-def tenants(home, topic):
+def tenants(_shared_tenants, home):
+    return per_test(_shared_tenants)
+
+
+def _build_tenants():
+    topic = make_topic("MitID")
     org_a = make_organisation("Aarhus Kommune")
     org_b = make_organisation("Aalborg Kommune")
     session_a = make_booked_session(make_hotspot(org_a, "Dokk1", topics=[topic], sms_code="4021"))
