@@ -36,6 +36,7 @@ def pytest_collection_modifyitems(items):
     (tests/shared_rows.py) after those that do not: once built, the rows stay until the
     module's last test, and a test that did not ask for them must not find them."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    shared_rows.refuse_transactional_tests_beside_them(items)
     items[:] = shared_rows.after_the_tests_without_them(items)
 
 

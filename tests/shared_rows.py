@@ -40,6 +40,28 @@ def after_the_tests_without_them(items):
     return ordered
 
 
+def refuse_transactional_tests_beside_them(items):
+    """A module whose tests use shared rows must have no transactional test: pytest keeps a
+    module's fixtures when its last test of one kind is followed by its first of the other, and
+    a transactional test must never run inside the shared rows' open transaction."""
+    uses, transactional = set(), set()
+    for item in items:
+        if any(name.startswith(SHARED) for name in item.fixturenames):
+            uses.add(item.path)
+        marker = item.get_closest_marker("django_db")
+        if (marker and marker.kwargs.get("transaction")) or {
+            "transactional_db",
+            "live_server",
+        } & set(item.fixturenames):
+            transactional.add(item.path)
+    both = sorted(str(path) for path in uses & transactional)
+    if both:
+        raise RuntimeError(
+            f"{', '.join(both)}: shared rows and transactional tests in one module. Give the "
+            "transactional tests fixtures of their own (see tests/meetings/test_concurrency.py)."
+        )
+
+
 def shared_rows(django_db_blocker, request, build):
     """Yields what `build()` returns, built in a transaction held open until the fixture ends
     (then rolled back). Pages are built with or without Wagtail's indexes as the module's tests

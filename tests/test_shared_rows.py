@@ -8,7 +8,12 @@ import pytest
 
 from hotspots.models import OrganisationPage
 from tests.factories import make_organisation
-from tests.shared_rows import after_the_tests_without_them, per_test, shared_rows
+from tests.shared_rows import (
+    after_the_tests_without_them,
+    per_test,
+    refuse_transactional_tests_beside_them,
+    shared_rows,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +62,19 @@ def test_the_tests_using_shared_rows_run_last_within_their_module():
     ordered = after_the_tests_without_them([first, second, third, fourth, fifth])
     # Within each run of one module the order is kept, shared ones last; modules stay in place.
     assert ordered == [second, first, fourth, third, fifth]
+
+
+def test_a_module_mixing_shared_rows_and_transactional_tests_is_refused():
+    def item(module, *fixtures, transaction=False):
+        marker = SimpleNamespace(kwargs={"transaction": transaction})
+        return SimpleNamespace(
+            path=Path(module),
+            fixturenames=list(fixtures),
+            get_closest_marker=lambda name: marker if name == "django_db" else None,
+        )
+
+    apart = [item("a.py", "_shared_world"), item("b.py", "db", transaction=True)]
+    refuse_transactional_tests_beside_them(apart)
+    for transactional in (item("a.py", "db", transaction=True), item("a.py", "live_server")):
+        with pytest.raises(RuntimeError, match="a.py: shared rows and transactional tests"):
+            refuse_transactional_tests_beside_them([*apart, transactional])
