@@ -7,8 +7,10 @@ the action, then hands the texts to the SMS outbox one by one (locmem backend) w
 progress bar, polled by the page's JavaScript, moves to the end."""
 
 import time
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 import sms
@@ -40,7 +42,13 @@ def world(home, settings):
     hotspot = make_hotspot(organisation, "Dokk1", sms_code="4021")
     session = make_session(hotspot, "IT-café", fixed_capacity=4, offers_video=True)
     materialise_session(session)
-    slots = list(Slot.objects.filter(occurrence__session=session).order_by("starts_at")[:3])
+    # Times a citizen may still book: on the café's own day the first ones are past the cut-off.
+    bookable_from = timezone.now() + timedelta(minutes=session.booking_cutoff_minutes)
+    slots = list(
+        Slot.objects.filter(occurrence__session=session, starts_at__gt=bookable_from).order_by(
+            "starts_at"
+        )[:3]
+    )
     for i in range(6):
         book_slot(
             slot_id=slots[i % 3].pk,

@@ -43,7 +43,14 @@ def world(home, settings):
         materialise_session(session)
 
     def first_slots(session):
-        return list(Slot.objects.filter(occurrence__session=session).order_by("starts_at")[:2])
+        # Times a citizen may still book: on the café's own day the first ones are past the
+        # cut-off.
+        bookable_from = timezone.now() + timedelta(minutes=session.booking_cutoff_minutes)
+        return list(
+            Slot.objects.filter(occurrence__session=session, starts_at__gt=bookable_from).order_by(
+                "starts_at"
+            )[:2]
+        )
 
     dokk1_slots, nord_slots = first_slots(by_phone), first_slots(in_person_only)
     moved = book_slot(

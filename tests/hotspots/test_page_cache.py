@@ -23,13 +23,11 @@ def place(home):
 
 
 def first_free_slot(session):
-    from bookings.models import Slot
+    """The first time a citizen may still book: between a café's start and an hour before it,
+    the first future time is already past the cut-off."""
+    from bookings.selectors import bookable_slots
 
-    return (
-        Slot.objects.filter(occurrence__session=session, starts_at__gt=timezone.now())
-        .order_by("starts_at")
-        .first()
-    )
+    return bookable_slots(session=session, limit=1)[0]
 
 
 def html(client, url) -> str:

@@ -2,11 +2,12 @@
 tokens get a kind 404; failed look-ups and booking POSTs are rate-limited per client address."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bookings.models import Booking, BookingEvent, Slot
 from bookings.selectors import bookable_slots
@@ -138,7 +139,9 @@ def test_move_to_an_unknown_slot_is_refused(client, slot):
 
 def test_post_switch_mode(client, hotspot):
     session = make_booked_session(hotspot, title="Video-café", offers_video=True)
-    slot = bookable_slots(session=session)[0]
+    # A time past the mode-change cut-off: during today's café the next time may be inside it.
+    later = timezone.now() + timedelta(minutes=session.mode_change_cutoff_minutes)
+    slot = bookable_slots(session=session, now=later)[0]
     booking, token = book(client, slot, mode="in_person")
     html = client.get(reverse("bookings:manage", args=[token])).content.decode()
     assert "Meet another way" in html and 'value="video"' in html
