@@ -29,9 +29,8 @@ def book_url(slot):
 
 
 @pytest.fixture
-def taken(session):
-    """Every time of the first bookable date taken meanwhile."""
-    slot = bookable_slots(session=session)[0]
+def taken(slot):
+    """Every time of the first bookable date that has not started taken meanwhile."""
     Slot.objects.filter(occurrence=slot.occurrence).update(booked=F("capacity"))
     return slot
 

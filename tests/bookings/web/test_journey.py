@@ -36,8 +36,8 @@ def test_drop_in_sessions_say_just_come(client, hotspot):
     assert "/book/" not in html
 
 
-def test_full_occurrence_offers_the_waiting_list_on_the_page(client, hotspot, session):
-    occurrence = bookable_slots(session=session)[0].occurrence
+def test_full_occurrence_offers_the_waiting_list_on_the_page(client, session, slot):
+    occurrence = slot.occurrence
     occurrence.slots.update(booked=2)
     html = client.get(session.url).content.decode()
     assert reverse("bookings:waitlist", args=[occurrence.pk]) in html
