@@ -125,6 +125,12 @@ def make_session(hotspot, title="IT-café", *, rule=None, revision=False, **fiel
     return SessionPage.objects.get(pk=session.pk)
 
 
+def first_day_not_started(session):
+    """The session's next day whose first time is still ahead (during the café's own hours,
+    today's has started)."""
+    return session.occurrences.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
+
+
 def make_staff_user(organisation, username=None, *, role="editors_group"):
     n = next(_counter)
     user = get_user_model().objects.create_user(

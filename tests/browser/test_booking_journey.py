@@ -4,12 +4,17 @@ JavaScript switched off (many older phones and locked-down library PCs)."""
 
 import pytest
 import recurrence
-from django.utils import timezone
 
 from bookings.materialise import materialise_session
 from bookings.models import Booking
 from tests.browser.support import check_axe, screenshot
-from tests.factories import make_hotspot, make_organisation, make_session, make_topic
+from tests.factories import (
+    first_day_not_started,
+    make_hotspot,
+    make_organisation,
+    make_session,
+    make_topic,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -39,18 +44,6 @@ def cafe(home):
     )
     materialise_session(session)
     return hotspot
-
-
-def first_day_not_started(hotspot):
-    """The café's next day whose first time is still ahead: during today's café its first
-    time has passed, and the tests below open that first time."""
-    from bookings.models import Occurrence
-
-    return (
-        Occurrence.objects.filter(session__in=hotspot.get_children(), starts_at__gt=timezone.now())
-        .order_by("starts_at")
-        .first()
-    )
 
 
 def snap(page, name):
@@ -146,7 +139,7 @@ def test_book_and_cancel_on_a_phone(live_server, browser, cafe, javascript):
 def test_full_session_offers_the_waiting_list(live_server, browser, cafe):
     from bookings.models import Slot, WaitlistEntry
 
-    occurrence = first_day_not_started(cafe)
+    occurrence = first_day_not_started(cafe.get_children().get().specific)
     Slot.objects.filter(occurrence=occurrence).update(booked=2)
     slot = occurrence.slots.order_by("starts_at").first()
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
@@ -170,7 +163,7 @@ def test_a_time_taken_while_typing_gets_a_short_kind_answer(live_server, browser
     and number in the waiting-list form and offers other times."""
     from bookings.models import Slot, WaitlistEntry
 
-    occurrence = first_day_not_started(cafe)
+    occurrence = first_day_not_started(cafe.get_children().get().specific)
     slot = occurrence.slots.order_by("starts_at").first()
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-GB")
     page = context.new_page()

@@ -7,15 +7,13 @@ the action, then hands the texts to the SMS outbox one by one (locmem backend) w
 progress bar, polled by the page's JavaScript, moves to the end."""
 
 import time
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 import sms
 from bookings.materialise import materialise_session
-from bookings.models import Slot
+from bookings.selectors import bookable_slots
 from bookings.services import book_slot
 from tests.browser.support import check_axe, screenshot
 from tests.factories import make_hotspot, make_organisation, make_session, make_staff_user
@@ -43,12 +41,7 @@ def world(home, settings):
     session = make_session(hotspot, "IT-café", fixed_capacity=4, offers_video=True)
     materialise_session(session)
     # Times a citizen may still book: on the café's own day the first ones are past the cut-off.
-    bookable_from = timezone.now() + timedelta(minutes=session.booking_cutoff_minutes)
-    slots = list(
-        Slot.objects.filter(occurrence__session=session, starts_at__gt=bookable_from).order_by(
-            "starts_at"
-        )[:3]
-    )
+    slots = bookable_slots(session=session, limit=3)
     for i in range(6):
         book_slot(
             slot_id=slots[i % 3].pk,

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 import sms
 from bookings.materialise import materialise_session
-from bookings.models import Booking, Slot
+from bookings.models import Booking
+from bookings.selectors import bookable_slots
 from bookings.services import book_slot
 from crisis.texts import LINES
 from tests.browser.support import check_axe, screenshot
@@ -45,12 +46,7 @@ def world(home, settings):
     def first_slots(session):
         # Times a citizen may still book: on the café's own day the first ones are past the
         # cut-off.
-        bookable_from = timezone.now() + timedelta(minutes=session.booking_cutoff_minutes)
-        return list(
-            Slot.objects.filter(occurrence__session=session, starts_at__gt=bookable_from).order_by(
-                "starts_at"
-            )[:2]
-        )
+        return bookable_slots(session=session, limit=2)
 
     dokk1_slots, nord_slots = first_slots(by_phone), first_slots(in_person_only)
     moved = book_slot(

@@ -16,9 +16,10 @@ from bookings import services as booking_services
 from meetings.models import VideoRoom
 from sms import texts as sms_texts
 from sms.services import send_due_reminders
+from tests.factories import first_day_not_started
 from tests.meetings.test_video import _frozen
 from tests.volunteers.conftest import cphone, make_cafe, make_volunteer, sent_to, vphone
-from tests.volunteers.test_portal import first_future, log_in
+from tests.volunteers.test_portal import log_in
 from volunteers.models import Shift
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,7 @@ def test_the_join_page_promises_telefon_only_where_the_session_offers_it(home, c
     _org, _hotspot, session = make_cafe(
         now=tz.now(), offers_video=True, offers_phone=False, capacity_rule="fixed"
     )
-    booking = _book(first_future(session), "video")
+    booking = _book(first_day_not_started(session), "video")
     path = JOIN_LINK.search(sent_to(cphone(1), "booking_confirmed")[0]).group(1)
     with _frozen(tz, booking.slot.starts_at):
         content = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -169,7 +170,7 @@ def test_a_volunteer_without_the_shift_cannot_host_another_cafes_call(cafe, clie
     video = _book(cafe[3], "video")
     other_org, _h, other_session = make_cafe(now=tz.now(), offers_video=True)
     ole = make_volunteer(other_org, vphone(3), "Ole")
-    theirs = Shift.objects.create(volunteer=ole, occurrence=first_future(other_session))
+    theirs = Shift.objects.create(volunteer=ole, occurrence=first_day_not_started(other_session))
     log_in(client, ole)
     url = reverse("volunteers:host_video", args=[theirs.pk, video.pk])
     assert client.post(url).status_code == 404

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bookings import services as booking_services
 from bookings.models import Booking
+from tests.factories import first_day_not_started
 from volunteers.models import Shift, VolunteerNeed, WalkIn
 from volunteers.views import SESSION_KEY
 
@@ -30,10 +31,6 @@ def two_cafes(home):
     return ours, theirs
 
 
-def first_future(session):
-    return session.occurrences.filter(starts_at__gt=timezone.now()).order_by("starts_at").first()
-
-
 def test_pages_need_a_login(client):
     for name in ("volunteers:home", "volunteers:sessions", "volunteers:hours"):
         response = client.get(reverse(name))
@@ -48,8 +45,8 @@ def test_sessions_show_staffing_and_only_my_organisation(client, two_cafes):
     content = response.content.decode()
     assert "Hovedbiblioteket" in content and "Fremmed Bibliotek" not in content
     assert "0 of 2 volunteers" in content
-    assert reverse("volunteers:take", args=[first_future(session).pk]) in content
-    assert reverse("volunteers:take", args=[first_future(other_session).pk]) not in content
+    assert reverse("volunteers:take", args=[first_day_not_started(session).pk]) in content
+    assert reverse("volunteers:take", args=[first_day_not_started(other_session).pk]) not in content
 
 
 def test_take_double_tap_and_full(client, two_cafes):
@@ -57,7 +54,7 @@ def test_take_double_tap_and_full(client, two_cafes):
     VolunteerNeed.objects.create(session=session, volunteers_needed=1)
     anna = make_volunteer(org, vphone(1), "Anna")
     bent = make_volunteer(org, vphone(2), "Bent")
-    occurrence = first_future(session)
+    occurrence = first_day_not_started(session)
     url = reverse("volunteers:take", args=[occurrence.pk])
     log_in(client, anna)
     first = client.post(url, {"weekly": "0"}, HTTP_ACCEPT_LANGUAGE="en")
@@ -78,7 +75,7 @@ def test_other_organisations_ids_are_404(client, two_cafes):
     (org, _hotspot, _session), (other_org, _oh, other_session) = two_cafes
     anna = make_volunteer(org, vphone(1), "Anna")
     ole = make_volunteer(other_org, vphone(2), "Ole")
-    occurrence = first_future(other_session)
+    occurrence = first_day_not_started(other_session)
     ole_shift = Shift.objects.create(volunteer=ole, occurrence=occurrence)
     log_in(client, anna)
     assert client.post(reverse("volunteers:take", args=[occurrence.pk])).status_code == 404
@@ -90,7 +87,7 @@ def test_other_organisations_ids_are_404(client, two_cafes):
 def test_shift_page_shows_bookings_of_my_shift_only(client, two_cafes):
     (org, _hotspot, session), (other_org, _oh, other_session) = two_cafes
     anna = make_volunteer(org, vphone(1), "Anna")
-    occurrence = first_future(session)
+    occurrence = first_day_not_started(session)
     shift = Shift.objects.create(volunteer=anna, occurrence=occurrence)
     booking_services.recompute_capacity(occurrence=occurrence)
     booking_services.book_slot(
@@ -101,7 +98,7 @@ def test_shift_page_shows_bookings_of_my_shift_only(client, two_cafes):
         note="Ny telefon",
     )
     ole = make_volunteer(other_org, vphone(2), "Ole")
-    theirs = first_future(other_session)
+    theirs = first_day_not_started(other_session)
     Shift.objects.create(volunteer=ole, occurrence=theirs)
     booking_services.recompute_capacity(occurrence=theirs)
     other_booking = booking_services.book_slot(
@@ -125,7 +122,7 @@ def test_mark_attended_and_walk_in_on_the_day(client, home):
     now = timezone.now()
     org, _hotspot, session = make_cafe(now=now)
     anna = make_volunteer(org, vphone(1), "Anna")
-    occurrence = first_future(session)
+    occurrence = first_day_not_started(session)
     shift = Shift.objects.create(volunteer=anna, occurrence=occurrence)
     booking_services.recompute_capacity(occurrence=occurrence)
     booking = booking_services.book_slot(
@@ -154,7 +151,7 @@ def test_mark_attended_and_walk_in_on_the_day(client, home):
 def test_drop_warns_then_drops(client, two_cafes):
     (org, _hotspot, session), _theirs = two_cafes
     anna = make_volunteer(org, vphone(1), "Anna")
-    occurrence = first_future(session)
+    occurrence = first_day_not_started(session)
     shift = Shift.objects.create(volunteer=anna, occurrence=occurrence)
     booking_services.recompute_capacity(occurrence=occurrence)
     booking_services.book_slot(
@@ -191,7 +188,7 @@ def test_hours_log_and_csv(client, home):
 def test_drop_warns_on_the_first_screen_and_again_if_more_citizens_book(client, two_cafes):
     (org, _hotspot, session), _theirs = two_cafes
     anna = make_volunteer(org, vphone(1), "Anna")
-    occurrence = first_future(session)
+    occurrence = first_day_not_started(session)
     shift = Shift.objects.create(volunteer=anna, occurrence=occurrence)
     booking_services.recompute_capacity(occurrence=occurrence)
     slot = occurrence.slots.first()
@@ -217,7 +214,7 @@ def test_drop_warns_on_the_first_screen_and_again_if_more_citizens_book(client, 
 def test_no_warning_when_no_one_is_left_without_a_volunteer(client, two_cafes):
     (org, _hotspot, session), _theirs = two_cafes
     anna = make_volunteer(org, vphone(1), "Anna")
-    shift = Shift.objects.create(volunteer=anna, occurrence=first_future(session))
+    shift = Shift.objects.create(volunteer=anna, occurrence=first_day_not_started(session))
     log_in(client, anna)
     content = client.get(reverse("volunteers:drop", args=[shift.pk])).content.decode()
     assert 'name="confirmed"' not in content and "alert-warning" not in content
