@@ -15,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium-headless-shell
 
-.PHONY: install python-deps lock assets browser migrate demo run test screenshots test-fast lint bench bench-tools messages release clean
+.PHONY: install python-deps lock assets browser migrate demo run test test-db-snapshot screenshots test-fast lint bench bench-tools messages release clean
 
 install: python-deps assets
 
@@ -94,6 +94,14 @@ APPS := hotspots bookings sms meetings volunteers crisis reports ops demo
 test: install browser
 	$(PY) -m compileall -q -j 0 $(APPS) config tests manage.py
 	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+
+# After a change to any migration (ours or a library's): the SQL that test databases are loaded
+# from instead of migrating each (tests/db_snapshot.py), for SQLite and for PostgreSQL
+# (SNAPSHOT_PG names the server; the snapshot's database is made there and dropped).
+SNAPSHOT_PG ?= postgres://postgres@127.0.0.1:5432/postgres
+test-db-snapshot: install
+	$(PY) -m tests.db_snapshot
+	DATABASE_URL=$(SNAPSHOT_PG) $(PY) -m tests.db_snapshot
 
 # The browser tests again, keeping a screenshot of every screen they pass through, 360 px wide
 # where a phone is meant (tests/browser/screenshots/): to look at, as a citizen would.

@@ -17,6 +17,11 @@ def pytest_configure(config):
         from tests import fast_rollback
 
         fast_rollback.install()
+    # Test databases loaded from a snapshot of the migrations' result rather than migrated one
+    # by one (tests/db_snapshot.py); TEST_DB_SNAPSHOT=0 migrates them as Django does.
+    from tests import db_snapshot
+
+    db_snapshot.install()
 
 
 @pytest.hookimpl(trylast=True)

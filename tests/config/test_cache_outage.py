@@ -108,9 +108,11 @@ def test_migrate_alone_gives_a_working_site(tmp_path, django_db_setup):
     """A database that `manage.py migrate` made and nothing else (no createcachetable): the
     directory answers 200 and the crisis banner's cache works.
 
-    The database is a copy of this process's test database. pytest-django made that one with
-    `migrate` alone, from empty, on the suite's own engine, and under the test settings,
-    which have no database cache, so nothing made the cache table. `manage.py migrate` is
+    The database is a copy of this process's test database. That one holds what `migrate`
+    alone makes from empty on the suite's own engine under the test settings, which have no
+    database cache, so nothing made the cache table (it is loaded from the snapshot of that
+    result, which tests/test_db_snapshot.py compares with a fresh `migrate` in every run, or
+    migrated when the snapshot is out of date). `manage.py migrate` is
     then run on the copy with the development settings, as an operator runs it: it has no
     migration left to apply, and must still leave the cache table behind. The copy saves the
     half minute of applying every migration a second time."""

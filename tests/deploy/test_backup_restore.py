@@ -93,7 +93,8 @@ def _database(name: str, *, drop: bool = False, template: str = "") -> None:
 def _migrated_copy(name: str) -> None:
     """A new database with every migration applied, in a second rather than the half minute
     `migrate` takes: a copy of this test process's database, which holds the migrated schema
-    and its data (tests roll back or restore what they change)."""
+    and its data (tests roll back or restore what they change). The test asks for
+    `django_db_setup` so that database exists even when this is its process's first test."""
     from django.db import connection
 
     test_database = connection.settings_dict["NAME"]
@@ -127,7 +128,7 @@ def _environment(database: str, media: Path, **extra) -> dict:
 
 
 @pytest.mark.slow
-def test_a_backup_restores_into_a_fresh_database_and_serves_its_bookings(tmp_path):
+def test_a_backup_restores_into_a_fresh_database_and_serves_its_bookings(tmp_path, django_db_setup):
     source, restored = f"dh_backup_source_{os.getpid()}", f"dh_backup_restored_{os.getpid()}"
     source_env = _environment(source, tmp_path / "media")
     manage = [sys.executable, "manage.py"]
