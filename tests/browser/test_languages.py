@@ -35,6 +35,10 @@ OWN_NAMES = {
     "so": "Soomaali",
 }
 BUDGET_BYTES = 150 * 1024
+# The two languages of the whole journey (Arabic right to left, Ukrainian in Cyrillic). The
+# journey runs axe on their directory (its filter set to the language), hotspot page, form and
+# confirmation, so the one-page-each check of every language leaves them to it.
+CHECKED_BY_THE_JOURNEY = ("ar", "uk")
 
 
 @pytest.fixture
@@ -75,7 +79,7 @@ def assert_fits_the_phone(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
-@pytest.mark.parametrize("code", ["ar", "uk"])
+@pytest.mark.parametrize("code", CHECKED_BY_THE_JOURNEY)
 def test_the_web_journey_in_the_citizens_language(live_server, browser, cafe, code):
     context = browser.new_context(**PHONE, locale="da-DK")
     page = context.new_page()
@@ -127,7 +131,7 @@ def test_the_web_journey_in_the_citizens_language(live_server, browser, cafe, co
     context.close()
 
 
-@pytest.mark.parametrize("code", list(OWN_NAMES))
+@pytest.mark.parametrize("code", [code for code in OWN_NAMES if code not in CHECKED_BY_THE_JOURNEY])
 def test_axe_finds_nothing_in_each_language(live_server, browser, cafe, code):
     context = browser.new_context(**PHONE)
     page = context.new_page()
