@@ -13,11 +13,24 @@ from bookings.validators import (
     mask_cpr_numbers,
     reject_cpr_number,
 )
-from tests.bookings.web.conftest import form_data
+from tests.bookings.web.conftest import form_data, make_web_slot
+from tests.shared_rows import per_test, shared_rows
 
 from .cpr_variants import CPR_VARIANTS, NOT_CPR
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def _shared_slot(django_db_setup, django_db_blocker, request):
+    """The booking form's time, built once for the sixty tests that post to it: each test's
+    bookings and changes are rolled back to it."""
+    yield from shared_rows(django_db_blocker, request, lambda: {"slot": make_web_slot()})
+
+
+@pytest.fixture
+def slot(_shared_slot, home):
+    return per_test(_shared_slot)["slot"]
 
 
 @pytest.mark.parametrize("variant", CPR_VARIANTS)

@@ -41,6 +41,10 @@ def topic(db):
 
 @pytest.fixture
 def hotspot(organisation, topic):
+    return make_web_hotspot(organisation, topic)
+
+
+def make_web_hotspot(organisation, topic):
     return make_hotspot(organisation, "Dokk1", topics=[topic], sms_code="4021")
 
 
@@ -54,15 +58,30 @@ def make_booked_session(hotspot, **fields):
 
 @pytest.fixture
 def session(hotspot):
+    return make_web_session(hotspot)
+
+
+def make_web_session(hotspot):
     return make_booked_session(hotspot, what_to_bring="Your phone and its charger")
 
 
 @pytest.fixture
 def slot(session):
+    return first_slot_of_a_day_not_started(session)
+
+
+def first_slot_of_a_day_not_started(session):
     """The first free time of a day that has not started: during the café's own hours, today's
     times are bookable but its waiting list (which tests reach through this slot) is closed."""
     now = timezone.now()
     return next(s for s in bookable_slots(session=session) if s.occurrence.starts_at > now)
+
+
+def make_web_slot():
+    """The `slot` fixture's whole chain (organisation, topic, hotspot, session) at once, for a
+    module whose tests share it (tests/shared_rows.py)."""
+    hotspot = make_web_hotspot(make_organisation("Aarhus Kommune"), make_topic("MitID"))
+    return first_slot_of_a_day_not_started(make_web_session(hotspot))
 
 
 def form_data(**overrides):
