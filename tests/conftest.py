@@ -45,6 +45,19 @@ def pytest_collection_modifyitems(items):
     items[:] = shared_rows.after_the_tests_without_them(items)
 
 
+@pytest.fixture
+def one_rate_limit_window(monkeypatch):
+    """The rate limiter counts in fixed windows of the clock (ten minutes from every :00, :10 …,
+    bookings/ratelimit.py). A test that spends a budget and then expects a refusal failed when
+    its requests straddled a window's end (the budget started afresh at 01:00:00): for such a
+    test the limiter's clock stands still."""
+    import time
+    from types import SimpleNamespace
+
+    still = time.time()
+    monkeypatch.setattr("bookings.ratelimit.time", SimpleNamespace(time=lambda: still))
+
+
 @pytest.fixture(autouse=True)
 def _fresh_locmem_state(settings):
     from django.core.cache import cache

@@ -86,6 +86,21 @@ def shared_rows(django_db_blocker, request, build):
             outer.__exit__(None, None, None)
 
 
+def module_rows(name: str, build):
+    """The module-scoped fixture of the docstring above in one line, for a module whose rows
+    are one call: `_shared_session = module_rows("_shared_session", build)`."""
+    import pytest
+
+    if not name.startswith(SHARED):
+        raise ValueError(f"{name}: the name of shared rows starts with {SHARED}")
+
+    @pytest.fixture(scope="module", name=name)
+    def rows(django_db_setup, django_db_blocker, request):
+        yield from shared_rows(django_db_blocker, request, build)
+
+    return rows
+
+
 def per_test(shared):
     """The shared objects for one test: a deep copy (model instances included)."""
     # The innermost atomic block is the test's own (Django marks those it opens for a TestCase).

@@ -24,6 +24,12 @@ def now():
 
 @pytest.fixture
 def session(home, now):
+    return make_session_with_times(now)
+
+
+def make_session_with_times(now=NOW):
+    """A session of two seats, in person or by video, with its times from `now` on; a module
+    whose tests share one builds it with `module_rows` (tests/shared_rows.py)."""
     from bookings.materialise import materialise_session
     from tests.factories import make_hotspot, make_organisation, make_session
 

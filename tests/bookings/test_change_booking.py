@@ -15,8 +15,20 @@ from bookings.errors import (
 )
 from bookings.models import BookingEvent, Slot
 from bookings.selectors import bookable_slots
+from tests.shared_rows import module_rows, per_test
+
+from .conftest import make_session_with_times
 
 pytestmark = pytest.mark.django_db
+
+# The conftest's session, built once for this module's tests and rolled back to after each
+# (tests/shared_rows.py).
+_shared_session = module_rows("_shared_session", make_session_with_times)
+
+
+@pytest.fixture
+def session(_shared_session, home):
+    return per_test(_shared_session)
 
 
 def book(slot, now, phone="20123456", **kwargs):

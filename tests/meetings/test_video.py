@@ -191,6 +191,7 @@ def test_staff_switch_is_not_reported_back_to_the_caseworker(world, now):
     assert Message.objects.filter(booking=booking, purpose="booking_mode_switched").exists()
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 def test_guessing_join_links_is_limited_but_a_real_link_still_works(world, now, client, settings):
     """Before: POST /m/<token>/ was not limited at all."""
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "lookup": "3/600"}

@@ -13,24 +13,22 @@ from bookings.validators import (
     mask_cpr_numbers,
     reject_cpr_number,
 )
-from tests.bookings.web.conftest import form_data, make_web_slot
-from tests.shared_rows import per_test, shared_rows
+from tests.bookings.web.conftest import form_data, make_web_session_chain
+from tests.shared_rows import module_rows, per_test
 
 from .cpr_variants import CPR_VARIANTS, NOT_CPR
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def _shared_slot(django_db_setup, django_db_blocker, request):
-    """The booking form's time, built once for the sixty tests that post to it: each test's
-    bookings and changes are rolled back to it."""
-    yield from shared_rows(django_db_blocker, request, lambda: {"slot": make_web_slot()})
+# The booking form's session, built once for the sixty tests that post to one of its times:
+# each test's bookings and changes are rolled back to it.
+_shared_session = module_rows("_shared_session", make_web_session_chain)
 
 
 @pytest.fixture
-def slot(_shared_slot, home):
-    return per_test(_shared_slot)["slot"]
+def session(_shared_session, home):
+    return per_test(_shared_session)
 
 
 @pytest.mark.parametrize("variant", CPR_VARIANTS)

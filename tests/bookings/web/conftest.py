@@ -77,11 +77,18 @@ def first_slot_of_a_day_not_started(session):
     return next(s for s in bookable_slots(session=session) if s.occurrence.starts_at > now)
 
 
-def make_web_slot():
-    """The `slot` fixture's whole chain (organisation, topic, hotspot, session) at once, for a
-    module whose tests share it (tests/shared_rows.py)."""
+def make_web_session_chain():
+    """The `session` fixture with its whole chain (organisation, topic, hotspot) at once, for a
+    module whose tests share it (tests/shared_rows.py):
+
+        _shared_session = module_rows("_shared_session", make_web_session_chain)
+
+        @pytest.fixture
+        def session(_shared_session, home):
+            return per_test(_shared_session)
+    """
     hotspot = make_web_hotspot(make_organisation("Aarhus Kommune"), make_topic("MitID"))
-    return first_slot_of_a_day_not_started(make_web_session(hotspot))
+    return make_web_session(hotspot)
 
 
 def form_data(**overrides):

@@ -12,10 +12,20 @@ from django.utils import timezone, translation
 from bookings.models import Booking, BookingEvent, Slot
 from bookings.selectors import bookable_slots
 from hotspots.templatetags.digihjaelp import clock, day
+from tests.shared_rows import module_rows, per_test
 
-from .conftest import form_data, make_booked_session, remembered_token
+from .conftest import form_data, make_booked_session, make_web_session_chain, remembered_token
 
 pytestmark = pytest.mark.django_db
+
+# The conftest's session and its chain, built once for this module's tests and rolled back to
+# after each (tests/shared_rows.py).
+_shared_session = module_rows("_shared_session", make_web_session_chain)
+
+
+@pytest.fixture
+def session(_shared_session, home):
+    return per_test(_shared_session)
 
 
 def book(client, slot, **overrides):
@@ -174,6 +184,7 @@ def test_the_token_is_128_bits_and_stored_only_as_a_hash(client, slot):
     assert not Booking.objects.filter(manage_token_hash=token).exists()
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 def test_only_failed_lookups_count_and_a_valid_link_always_opens(client, settings, slot):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "book": "100/600", "lookup": "3/600"}
     _booking, token = book(client, slot)
@@ -196,6 +207,7 @@ def test_only_failed_lookups_count_and_a_valid_link_always_opens(client, setting
     assert other.get(reverse("bookings:manage", args=["guess-" + "v" * 20])).status_code == 404
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 def test_booking_posts_are_rate_limited_but_reading_is_not(client, settings, slot):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "book": "2/600", "lookup": "100/600"}
     url = reverse("bookings:book", args=[slot.pk])
@@ -209,6 +221,7 @@ def test_booking_posts_are_rate_limited_but_reading_is_not(client, settings, slo
     assert client.post(waitlist, {"first_name": "B", "phone": "20123456"}).status_code == 429
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 @pytest.mark.parametrize("proxies", [0, 1])
 def test_a_spoofed_forwarded_for_header_buys_no_fresh_budget(client, settings, slot, proxies):
     """Before: with the README's proxy setting the client's own first X-Forwarded-For entry was

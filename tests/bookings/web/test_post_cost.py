@@ -10,10 +10,21 @@ from django.urls import reverse
 from bookings.models import Booking, BookingSubmission, RateLimitCounter
 from bookings.tokens import hash_token
 from sms.models import Message
+from tests.shared_rows import module_rows, per_test
 
-from .conftest import form_data, remembered_token
+from .conftest import form_data, make_web_session_chain, remembered_token
 
 pytestmark = pytest.mark.django_db
+
+# The conftest's session and its chain, built once for this module's tests and rolled back to
+# after each (tests/shared_rows.py).
+_shared_session = module_rows("_shared_session", make_web_session_chain)
+
+
+@pytest.fixture
+def session(_shared_session, home):
+    return per_test(_shared_session)
+
 
 # As in production (Redis counts the rate limit, the database backend queues tasks): the slot,
 # then BEGIN, seat UPDATE (which also asks that the phone has no booking that day), occurrence
@@ -75,6 +86,7 @@ def test_double_submit_gets_the_same_confirmation(client, slot):
     assert hash_token(token) == booking.manage_token_hash
 
 
+@pytest.mark.usefixtures("one_rate_limit_window")
 @pytest.mark.parametrize("store", ["database", "cache"])
 def test_both_rate_limit_stores_limit(client, settings, slot, store):
     settings.RATELIMIT_STORE = store
