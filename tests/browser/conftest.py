@@ -5,10 +5,12 @@ import pytest
 from .support import CHROMIUM, CHROMIUM_ARGS
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _chromium():
-    """One chromium per test module rather than per test: a launch costs about a second of
-    the two cores, 40 times in a run."""
+    """One chromium (and one Playwright driver) per test process, started at its first browser
+    test: starting the Node driver and chromium costs about a second of a core, which per test
+    module was some 25 times a run. Nothing of one test reaches the next: each test's contexts
+    (cookies, storage, pages) are closed after it (`browser` below)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
