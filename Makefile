@@ -90,10 +90,13 @@ PYTEST_ARGS ?= -n 2 --maxschedchunk 1
 # The Python packages of this repository (compiled before a test run, see `test`).
 APPS := hotspots bookings sms meetings volunteers crisis reports ops demo
 
-# Our own code compiled first, for the same reason (a second when nothing changed).
+# Our own code compiled first, for the same reason (a second when nothing changed). pytest
+# compiles the test modules itself, rewriting their asserts, and keeps the result only where
+# Python may write bytecode: 7 s of CPU in each test process of every run where it may not
+# (where PYTHONDONTWRITEBYTECODE is set), so it may here; the next run reads what this one kept.
 test: install browser
 	$(PY) -m compileall -q -j 0 $(APPS) config tests manage.py
-	CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= CHROMIUM=$(CHROMIUM) $(PY) -m pytest $(PYTEST_ARGS)
 
 # After a change to any migration (ours or a library's): the SQL that test databases are loaded
 # from instead of migrating each (tests/db_snapshot.py), for SQLite and for PostgreSQL
