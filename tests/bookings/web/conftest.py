@@ -77,6 +77,19 @@ def first_slot_of_a_day_not_started(session):
     return next(s for s in bookable_slots(session=session) if s.occurrence.starts_at > now)
 
 
+def make_web_world():
+    """The chain of fixtures as one dict (organisation, topic, hotspot, session), for a module
+    whose tests share it and ask for its parts (tests/bookings/web/test_journey.py)."""
+    topic, organisation = make_topic("MitID"), make_organisation("Aarhus Kommune")
+    hotspot = make_web_hotspot(organisation, topic)
+    return {
+        "organisation": organisation,
+        "topic": topic,
+        "hotspot": hotspot,
+        "session": make_web_session(hotspot),
+    }
+
+
 def make_web_session_chain():
     """The `session` fixture with its whole chain (organisation, topic, hotspot) at once, for a
     module whose tests share it (tests/shared_rows.py):

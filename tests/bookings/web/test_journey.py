@@ -11,10 +11,41 @@ from bookings.models import Booking, Slot, WaitlistEntry
 from bookings.selectors import bookable_slots
 from bookings.validators import CPR_MESSAGE
 from tests.factories import make_hotspot
+from tests.shared_rows import module_rows, per_test
 
-from .conftest import form_data, make_booked_session, remembered_token
+from .conftest import form_data, make_booked_session, make_web_world, remembered_token
 
 pytestmark = pytest.mark.django_db
+
+# The conftest's organisation, topic, hotspot and session, built once for this module's tests
+# and rolled back to after each (tests/shared_rows.py). A test that asks for the hotspot alone
+# finds the session there too, as the hotspot of a café does.
+_shared_world = module_rows("_shared_world", make_web_world)
+
+
+@pytest.fixture
+def _world(_shared_world, home):
+    return per_test(_shared_world)
+
+
+@pytest.fixture
+def organisation(_world):
+    return _world["organisation"]
+
+
+@pytest.fixture
+def topic(_world):
+    return _world["topic"]
+
+
+@pytest.fixture
+def hotspot(_world):
+    return _world["hotspot"]
+
+
+@pytest.fixture
+def session(_world):
+    return _world["session"]
 
 
 def book_url(slot):
@@ -29,7 +60,9 @@ def test_hotspot_and_session_pages_link_to_free_times(client, hotspot, session, 
         assert "2 free" in html
 
 
-def test_drop_in_sessions_say_just_come(client, hotspot):
+def test_drop_in_sessions_say_just_come(client, organisation):
+    # A place of its own: its one session is drop-in, so nothing on its page can be booked.
+    hotspot = make_hotspot(organisation, "Folkebiblioteket")
     make_booked_session(hotspot, title="Åben café", booking_kind="drop_in")
     html = client.get(hotspot.url).content.decode()
     assert "Just come. You do not need to book." in html
