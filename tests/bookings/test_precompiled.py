@@ -180,3 +180,32 @@ def test_a_value_the_statement_does_not_use_is_refused():
     )
     with pytest.raises(ValueError, match="phone"):
         unused.first(slot_id=1, phone="x")
+
+
+@pytest.mark.parametrize("run_after", [False, True])
+def test_the_task_backend_writes_the_row_django_tasks_db_writes(settings, run_after):
+    from datetime import UTC, datetime
+
+    from django_tasks_db.models import DBTaskResult
+
+    from sms.tasks import send_message
+
+    queues = ["interactive", "default", "bulk"]
+    settings.TASKS = {
+        "default": {"BACKEND": "bookings.task_backend.DatabaseBackend", "QUEUES": queues},
+        "upstream": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": queues},
+    }
+    task = (
+        send_message.using(run_after=datetime(2030, 1, 1, tzinfo=UTC))
+        if run_after
+        else (send_message)
+    )
+    ours = task.enqueue(41)
+    theirs = task.using(backend="upstream").enqueue(41)
+    assert ours.status == theirs.status and ours.args == theirs.args == [41]
+    mine, upstream = (DBTaskResult.objects.get(id=r.id) for r in (ours, theirs))
+    skip = {"id", "enqueued_at", "backend_name"}
+    assert {k: v for k, v in _fields(mine).items() if k not in skip} == {
+        k: v for k, v in _fields(upstream).items() if k not in skip
+    }
+    assert mine.backend_name == "default" and mine.enqueued_at

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 10
 DATABASE_TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "bookings.task_backend.DatabaseBackend",
         "QUEUES": ["interactive", "default", "bulk"],
     }
 }
