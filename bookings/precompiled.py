@@ -21,7 +21,6 @@ sends them, so receivers see no difference.
 
 Only plain values may be passed in: model instances, expressions or lists need the ORM."""
 
-import weakref
 from collections.abc import Callable
 
 from django.db import connections, transaction
@@ -29,15 +28,15 @@ from django.db.models.query import _get_from_db, get_related_populators
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery, UpdateQuery
 
-# Compiled statements per connection (one per thread; a connection that closes and opens again
-# keeps its wrapper and its statements). Weak: a thread's wrapper may go with its thread.
-_cache: "weakref.WeakKeyDictionary[object, dict]" = weakref.WeakKeyDictionary()
+# Compiled statements live on the connection wrapper they were compiled for (one per thread; a
+# connection that closes and opens again keeps its wrapper and its statements).
+_ATTRIBUTE = "_precompiled_statements"
 
 
 def _compiled(connection, key, compile_: Callable):
-    per_connection = _cache.get(connection)
+    per_connection = connection.__dict__.get(_ATTRIBUTE)
     if per_connection is None:
-        per_connection = _cache[connection] = {}
+        per_connection = connection.__dict__[_ATTRIBUTE] = {}
     compiled = per_connection.get(key)
     if compiled is None:
         compiled = per_connection[key] = compile_(connection)

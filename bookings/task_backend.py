@@ -9,12 +9,20 @@ Settings: TASKS[…]["BACKEND"] = "bookings.task_backend.DatabaseBackend"."""
 
 from django.db.models import Expression
 from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
-from django_tasks_db.compat import normalize_json
+from django_tasks_db.compat import normalize_json, task_enqueued
 
 from .precompiled import insert
 
 
 class DatabaseBackend(_DatabaseBackend):
+    def enqueue(self, task, args, kwargs):
+        # As upstream, but the row's TaskResult is built once (upstream builds it for the
+        # task_enqueued signal and again to return it, re-importing the task each time).
+        self.validate_task(task)
+        task_result = self._task_to_db_task(task, args, kwargs).task_result
+        task_enqueued.send(type(self), task_result=task_result)
+        return task_result
+
     def _task_to_db_task(self, task, args, kwargs):
         from django_tasks_db.models import DBTaskResult
 
