@@ -244,7 +244,11 @@ def insert(
     if not obj._is_pk_set(meta):
         setattr(obj, meta.pk.attname, meta.pk.get_pk_value_on_save(obj))
     pk_set = obj._is_pk_set(meta)
-    fields = tuple(f for f in meta.local_concrete_fields if pk_set or f is not meta.auto_field)
+    fields = tuple(
+        f
+        for f in meta.local_concrete_fields
+        if not f.generated and (pk_set or f is not meta.auto_field)
+    )
     returning = () if update_conflicts_on else tuple(meta.db_returning_fields)
     on_conflict = {}
     if update_conflicts_on:
