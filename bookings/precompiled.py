@@ -51,7 +51,7 @@ class _Markers:
         self.by_name = {}
         for n, (name, kind) in enumerate(kinds.items()):
             if kind is int:
-                self.by_name[name] = -987_654_321_000 - n
+                self.by_name[name] = -2_147_000_000 - n  # inside a 32-bit integer column's range
             elif kind is str:
                 self.by_name[name] = f"\x00precompiled marker {n}\x00"
             else:
