@@ -21,6 +21,7 @@ sends them, so receivers see no difference.
 
 Only plain values may be passed in: model instances, expressions or lists need the ORM."""
 
+import copy
 from collections.abc import Callable
 
 from django.db import connections, transaction
@@ -259,18 +260,21 @@ def insert(
             "update_fields": [meta.get_field(name) for name in update_fields],
             "unique_fields": [meta.get_field(name) for name in update_conflicts_on],
         }
-    compiler, sql, converters = _compiled(
-        connection,
-        ("insert", cls, fields, returning, update_conflicts_on, update_fields),
-        lambda c: _compile_insert(obj, list(fields), list(returning), on_conflict, c),
-    )
     params = []
     for field in fields:
         # As SQLInsertCompiler.pre_save_val and prepare_value do (auto_now fills in here).
         value = field.pre_save(obj, add=True)
         if hasattr(value, "resolve_expression"):
+            # Before anything is compiled: an expression would change the SQL kept for all.
             raise TypeError(f"{field.name}: an expression needs the ORM's save()")
         params.append(field.get_db_prep_save(value, connection=connection))
+    compiler, sql, converters = _compiled(
+        connection,
+        ("insert", cls, fields, returning, update_conflicts_on, update_fields),
+        # On a copy: compiling runs pre_save again, which must not move obj's auto_now values
+        # away from the ones in `params`.
+        lambda c: _compile_insert(copy.copy(obj), list(fields), list(returning), on_conflict, c),
+    )
     with transaction.mark_for_rollback_on_error(using=using), connection.cursor() as cursor:
         cursor.execute(sql, params)
         if returning:

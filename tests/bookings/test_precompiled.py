@@ -209,3 +209,22 @@ def test_the_task_backend_writes_the_row_django_tasks_db_writes(settings, run_af
         k: v for k, v in _fields(upstream).items() if k not in skip
     }
     assert mine.backend_name == "default" and mine.enqueued_at
+
+
+def test_an_expression_is_refused_before_anything_is_compiled(slot):
+    from django.db.models.functions import Now
+
+    from bookings.precompiled import _ATTRIBUTE
+
+    event = BookingEvent(
+        booking=Booking.objects.create(
+            slot=slot, first_name="E", phone="+4521234601", reference="R9", manage_token_hash="h9"
+        ),
+        kind="booked",
+        actor="citizen",
+        at=Now(),
+    )
+    compiled_before = dict(connection.__dict__.get(_ATTRIBUTE, {}))
+    with pytest.raises(TypeError, match="at"):
+        insert(event)
+    assert connection.__dict__.get(_ATTRIBUTE, {}) == compiled_before
