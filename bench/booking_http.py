@@ -29,10 +29,13 @@ bench/_booking_load.py, the checks, pgbench and the CPU meter in bench/_booking_
 Reading the ratio: pgbench replays the request's statements from C with no HTTP, no Python and
 no ORM, so the ratio is the share of the machine left to the database once gunicorn, Django and
 the engine have done their part. On 2 cores the PostgreSQL side of a booking costs ~2.5-3 ms of
-CPU and the Python side ~10-11 ms in one process, most of it the ORM compiling its 10 statements
-(the slot with its session page ~1.7 ms, the seat UPDATE with its "no booking that day" EXISTS
-~1.7 ms, four INSERTs and the task row ~0.6-1 ms each); see issue #13's closing notes. On a
-shared 2-core machine the figures move with the load average, printed at both ends.
+CPU. The Python side was ~10-11 ms in one process, most of it the ORM compiling its 10
+statements (the slot with its session page ~1.7 ms, the seat UPDATE with its "no booking that
+day" EXISTS ~1.7 ms, four INSERTs and the task row ~0.6-1 ms each); since the request's
+statements are compiled once per connection (bookings/precompiled.py) it is about 40 % less,
+spread over the driver's work per statement, model instances, the form, three Redis round trips
+and the middleware. bench/_booking_cpu.py measures that figure alone, quickly, and profiles it.
+On a shared 2-core machine the figures move with the load average, printed at both ends.
 """
 
 import http.client

@@ -87,8 +87,16 @@ def prune_expired_counters(now) -> int:
 
 
 def _count_in_cache(key: str, window: int) -> int:
-    # incr() first: one round trip on Redis/Memcached, a read and a write on the database cache;
-    # only the first request of a window pays for add().
+    # Redis counts and sets the expiry of a new window's key in one round trip
+    # (config.cache.RedisCache.count); other caches raise ValueError and count as below.
+    count = getattr(cache, "count", None)
+    if count is not None:
+        try:
+            return count(key, window + 5)
+        except ValueError:
+            pass
+    # incr() first: a read and a write on the database cache; only the first request of a
+    # window pays for add().
     try:
         count = cache.incr(key)
     except ValueError:

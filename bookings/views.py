@@ -32,7 +32,7 @@ from .confirmation_cookie import (
 )
 from .errors import AlreadyBooked, BookingClosed, BookingError, SlotFull
 from .forms import MODE_LABELS, BookingForm, WaitlistForm
-from .models import BookingStatus, Occurrence, OccurrenceStatus, Slot
+from .models import BookingStatus, Occurrence, OccurrenceStatus
 from .ratelimit import rate_limited
 
 SUBMISSION_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -107,12 +107,9 @@ def book(request, slot_id: int):
     # Loaded once with everything book_slot and the SMS text need (occurrence, session, the
     # hotspot's title for "where"), so the booking POST reads the slot in one query. (Caseworker
     # meeting slots are booked through meetings.views, never here.)
-    slot = get_object_or_404(
-        Slot.objects.select_related("occurrence__session").annotate(
-            hotspot_for_sms=selectors.hotspot_for_sms_sql()
-        ),
-        pk=slot_id,
-    )
+    slot = selectors.slot_for_booking(slot_id)
+    if slot is None:
+        raise Http404
     session = slot.occurrence.session
     if session is None or not session.live or session.booking_kind == BookingKind.DROP_IN:
         raise Http404

@@ -124,6 +124,17 @@ class FailSoftCache(BaseCache):
             raise ValueError("The cache is unavailable.")
         return result
 
+    def count(self, key, timeout, version=None) -> int:
+        """incr() that starts a missing key at 1 living `timeout` seconds, where the real cache
+        can do that in one step (Redis); ValueError where it cannot, or when it fails, so the
+        caller counts with incr/add instead (bookings/ratelimit.py)."""
+        if not hasattr(self._inner, "count"):
+            raise ValueError("This cache counts with incr() and add().")
+        result = self._call("count", _MISSING, key, timeout, version=version)
+        if result is _MISSING:
+            raise ValueError("The cache is unavailable.")
+        return result
+
     def decr(self, key, delta=1, version=None):
         result = self._call("decr", _MISSING, key, delta, version=version)
         if result is _MISSING:
@@ -170,9 +181,26 @@ class _ReusedRedisClient(RedisCacheClient):
         return client
 
 
+# INCR, and an expiry for a key it just created: atomic, in one round trip. Django stores an
+# int as a plain Redis integer, so get() and incr() read the same counter.
+_COUNT_SCRIPT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n
+"""
+
+
 class RedisCache(DjangoRedisCache):
-    """django.core.cache.backends.redis.RedisCache with one client per connection pool."""
+    """django.core.cache.backends.redis.RedisCache with one client per connection pool, and
+    `count()` for the rate limit."""
 
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = _ReusedRedisClient
+
+    def count(self, key, timeout, version=None) -> int:
+        """incr(key), a missing key starting at 1 and living `timeout` seconds: one round trip
+        where Django's incr() takes two (EXISTS, then INCR) and a new key a third (add)."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)
+        return int(client.eval(_COUNT_SCRIPT, 1, key, max(int(timeout), 1)))

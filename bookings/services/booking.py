@@ -28,6 +28,7 @@ from ..models import (
     StaffCancelReason,
 )
 from ..phones import is_practice_phone, normalise_phone
+from ..precompiled import insert
 from ._common import (
     FIRST_NAME_MAX,
     NOTE_MAX,
@@ -165,7 +166,7 @@ def _write_booking(booking: Booking, reference: str, *, now, submission: str) ->
     token = tokens.new_manage_token()
     booking.reference = reference
     booking.manage_token_hash = tokens.hash_token(token)
-    booking.save(force_insert=True)
+    insert(booking)  # booking.save(force_insert=True), its INSERT compiled once
     _record(
         booking,
         EventKind.BOOKED,
@@ -186,16 +187,14 @@ SUBMISSION_TTL = timedelta(minutes=15)
 
 
 def _remember_submission(submission: str, *, booking: Booking, token: str, now) -> None:
-    # One statement; a reused id (the same form sent again for someone else) takes over the row.
-    BookingSubmission.objects.bulk_create(
-        [
-            BookingSubmission(
-                key=submission[:64], booking=booking, token=token, expires_at=now + SUBMISSION_TTL
-            )
-        ],
-        update_conflicts=True,
-        unique_fields=["key"],
-        update_fields=["booking", "token", "expires_at"],
+    # One statement; a reused id (the same form sent again for someone else) takes over the row
+    # (bulk_create(update_conflicts=True), its INSERT … ON CONFLICT compiled once).
+    insert(
+        BookingSubmission(
+            key=submission[:64], booking=booking, token=token, expires_at=now + SUBMISSION_TTL
+        ),
+        update_conflicts_on=("key",),
+        update_fields=("booking", "token", "expires_at"),
     )
 
 

@@ -293,7 +293,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 # the provider) and `default` (search indexing, materialising times) share the other worker.
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        # django_tasks_db's, with its task row's INSERT compiled once (the booking POST enqueues).
+        "BACKEND": "bookings.task_backend.DatabaseBackend",
         "QUEUES": ["interactive", "default", "bulk"],
     }
 }

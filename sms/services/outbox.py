@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from bookings.phones import is_practice_phone
+from bookings.precompiled import insert
 
 from .. import pacing, texts
 from ..backends.base import SmsSendError
@@ -75,9 +76,11 @@ def is_opted_out(phone: str) -> bool:
 
 
 def _tasks_share_the_database() -> bool:
+    from django_tasks_db.backend import DatabaseBackend
+
     from ..tasks import send_message
 
-    return type(send_message.get_backend()).__module__.startswith("django_tasks_db")
+    return isinstance(send_message.get_backend(), DatabaseBackend)
 
 
 def _enqueue_after_commit(enqueue) -> None:
@@ -145,7 +148,7 @@ def queue_sms(
         _simulating.get() or bool(in_reply_to and in_reply_to.simulated) or is_practice_phone(to)
     )
     opted_out = not allow_opted_out and not simulated and not checked_at_send and is_opted_out(to)
-    message = Message.objects.create(
+    message = Message(
         direction=Direction.OUT,
         to_number=to,
         from_number=settings.TWILIO_FROM_NUMBER or "",
@@ -156,6 +159,8 @@ def queue_sms(
         simulated=simulated,
         in_reply_to=in_reply_to,
     )
+    # Message.objects.create(), its INSERT compiled once: every booking writes one.
+    insert(message)
     if checked_at_send:
         # _enqueue_send logs its own failures; robust: nothing after the commit may turn a
         # booking that is made into an error page.

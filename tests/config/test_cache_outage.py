@@ -74,6 +74,15 @@ def test_a_failing_cache_reads_as_a_miss_and_counts_as_missing_keys():
         cache.set("key", 1)  # does nothing, raises nothing
         with pytest.raises(ValueError):
             cache.incr("key")
+        with pytest.raises(ValueError):
+            cache.count("key", 60)  # the rate limit then counts with incr/add (bookings)
+
+
+def test_a_rate_limit_in_a_failing_cache_lets_requests_through():
+    from bookings.ratelimit import spend
+
+    with override_settings(CACHES=REDIS_DOWN, RATELIMIT_STORE="cache"):
+        assert all(spend("book", "10.0.0.1") for _ in range(50))
 
 
 # A real table is created and dropped (DDL), so the test runs outside a transaction; serialized

@@ -22,7 +22,7 @@ QUEUES = {"QUEUES": ["interactive", "default", "bulk"]}
 
 @pytest.fixture
 def database_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", **QUEUES}}
+    settings.TASKS = {"default": {"BACKEND": "bookings.task_backend.DatabaseBackend", **QUEUES}}
 
 
 def queued_tasks():

@@ -34,7 +34,7 @@ def session(_shared_session, home):
 MAX_QUERIES = 10
 DATABASE_TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "bookings.task_backend.DatabaseBackend",
         "QUEUES": ["interactive", "default", "bulk"],
     }
 }
