@@ -23,6 +23,7 @@ Only plain values may be passed in: model instances, expressions or lists need t
 
 import copy
 from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django.db import connections, transaction
 from django.db.models.query import _get_from_db, get_related_populators
@@ -72,6 +73,34 @@ class _Markers:
         return found
 
 
+class _Statement(NamedTuple):
+    """A compiled statement: its SQL, its parameters with markers, where the markers are."""
+
+    compiler: Any
+    sql: str
+    params: tuple
+    positions: list[tuple[int, str]]
+
+    def params_for(self, values: dict) -> list:
+        params = list(self.params)
+        for index, name in self.positions:
+            params[index] = values[name]
+        return params
+
+
+class _Select(NamedTuple):
+    """A compiled SELECT and what ModelIterable needs to build its row's instances."""
+
+    statement: _Statement
+    from_db: Callable
+    attnames: list[str]
+    start: int
+    end: int
+    converters: Any
+    populators: list
+    annotations: tuple
+
+
 class Precompiled:
     """One ORM statement. `build(**values)` returns the QuerySet; `kinds` names its run-time
     values and their types (int or str). Then, as the QuerySet would:
@@ -82,19 +111,12 @@ class Precompiled:
         self.build = build
         self.kinds = kinds
 
-    def _prepare(self, connection, make_compiler):
+    def _prepare(self, connection, make_compiler) -> tuple[_Statement, Any]:
         markers = _Markers(self.kinds)
         queryset = self.build(**markers.by_name)
         compiler = make_compiler(queryset, connection)
         sql, params = compiler.as_sql()
-        return compiler, sql, tuple(params), markers.positions(params), queryset
-
-    @staticmethod
-    def _params(compiled, values: dict) -> list:
-        params = list(compiled[2])
-        for index, name in compiled[3]:
-            params[index] = values[name]
-        return params
+        return _Statement(compiler, sql, tuple(params), markers.positions(params)), queryset
 
     # --- SELECT of model instances -----------------------------------------------------------
 
@@ -102,7 +124,8 @@ class Precompiled:
         def make(queryset, connection):
             return queryset.query.get_compiler(connection=connection)
 
-        compiler, sql, params, positions, queryset = self._prepare(connection, make)
+        statement, queryset = self._prepare(connection, make)
+        compiler = statement.compiler
         fetch_mode = queryset._fetch_mode
         if fetch_mode.track_peers:
             # Its populators would keep every row of every request as peers.
@@ -117,49 +140,27 @@ class Precompiled:
         populators = get_related_populators(klass_info, select, connection.alias, fetch_mode)
         annotations = tuple(compiler.annotation_col_map.items())
         from_db = _get_from_db(klass_info["model"], fetch_mode)
-        return (
-            compiler,
-            sql,
-            params,
-            positions,
-            from_db,
-            attnames,
-            start,
-            end,
-            converters,
-            populators,
-            annotations,
+        return _Select(
+            statement, from_db, attnames, start, end, converters, populators, annotations
         )
 
     def first(self, using: str = "default", **values):
         """The first row as the queryset would give it (its select_related parents and
         annotations included), or None."""
         connection = connections[using]
-        compiled = _compiled(connection, (id(self), "select"), self._compile_select)
-        (
-            compiler,
-            sql,
-            _params,
-            _pos,
-            from_db,
-            attnames,
-            start,
-            end,
-            converters,
-            populators,
-            annotations,
-        ) = compiled
+        select = _compiled(connection, (id(self), "select"), self._compile_select)
+        statement = select.statement
         with connection.cursor() as cursor:
-            cursor.execute(sql, self._params(compiled, values))
+            cursor.execute(statement.sql, statement.params_for(values))
             row = cursor.fetchone()
         if row is None:
             return None
-        if converters:
-            row = next(iter(compiler.apply_converters([row], converters)))
-        obj = from_db(using, attnames, row[start:end])
-        for populator in populators:
+        if select.converters:
+            row = next(iter(statement.compiler.apply_converters([row], select.converters)))
+        obj = select.from_db(using, select.attnames, row[select.start : select.end])
+        for populator in select.populators:
             populator.populate(row, obj)
-        for name, position in annotations:
+        for name, position in select.annotations:
             setattr(obj, name, row[position])
         return obj
 
@@ -169,13 +170,13 @@ class Precompiled:
         def make(queryset, connection):
             return queryset.query.exists().get_compiler(connection=connection)
 
-        return self._prepare(connection, make)
+        return self._prepare(connection, make)[0]
 
     def exists(self, using: str = "default", **values) -> bool:
         connection = connections[using]
-        compiled = _compiled(connection, (id(self), "exists"), self._compile_exists)
+        statement = _compiled(connection, (id(self), "exists"), self._compile_exists)
         with connection.cursor() as cursor:
-            cursor.execute(compiled[1], self._params(compiled, values))
+            cursor.execute(statement.sql, statement.params_for(values))
             return cursor.fetchone() is not None
 
     # --- UPDATE ----------------------------------------------------------------------------
@@ -193,15 +194,15 @@ class Precompiled:
                 query.annotations = {}
                 return query.get_compiler(connection=connection)
 
-            compiled = self._prepare(connection, make)
-            if compiled[0].query.related_updates:
+            statement, _queryset = self._prepare(connection, make)
+            if statement.compiler.query.related_updates:
                 raise ValueError("an update of parent tables needs the ORM")
-            return compiled
+            return statement
 
-        compiled = _compiled(connection, (id(self), "update", tuple(fields)), compile_update)
+        statement = _compiled(connection, (id(self), "update", tuple(fields)), compile_update)
         rollback_on_error = transaction.mark_for_rollback_on_error(using=using)
         with rollback_on_error, connection.cursor() as cursor:
-            cursor.execute(compiled[1], self._params(compiled, values))
+            cursor.execute(statement.sql, statement.params_for(values))
             return cursor.rowcount
 
 
