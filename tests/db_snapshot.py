@@ -184,7 +184,7 @@ def _empty_database(vendor: str):
 
     server = {**settings.DATABASES["default"]}
     name = f"dh_snapshot_{os.getpid()}"
-    admin_url = _server_url(server) + "/postgres"
+    admin_url = server_url(server) + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -200,13 +200,15 @@ def _empty_database(vendor: str):
         return dumped.stdout
 
     try:
-        yield f"{_server_url(server)}/{name}", dump
+        yield f"{server_url(server)}/{name}", dump
     finally:
         with psycopg.connect(admin_url, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _server_url(server) -> str:
+def server_url(server) -> str:
+    """postgres://user[:password]@host:port of a Django database's settings, without the
+    database: for connecting to another database on the same server."""
     user, password = server.get("USER") or "postgres", server.get("PASSWORD")
     credentials = f"{user}:{password}" if password else user
     return (

@@ -183,12 +183,9 @@ def _copy_of_the_test_database(tmp_path, on_postgres: bool):
         return
     import psycopg
 
-    user, password = server["USER"] or "postgres", server["PASSWORD"]
-    url = "postgres://{credentials}@{host}:{port}".format(
-        credentials=f"{user}:{password}" if password else user,
-        host=server["HOST"] or "127.0.0.1",
-        port=server["PORT"] or 5432,
-    )
+    from tests.db_snapshot import server_url
+
+    url = server_url(server)
     name = f"dh_migrate_alone_{os.getpid()}"
     with psycopg.connect(f"{url}/postgres", autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

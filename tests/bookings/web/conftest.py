@@ -91,8 +91,8 @@ def make_web_world():
 
 
 def make_web_session_chain():
-    """The `session` fixture with its whole chain (organisation, topic, hotspot) at once, for a
-    module whose tests share it (tests/shared_rows.py):
+    """The `session` fixture with its whole chain at once, for a module whose tests share only
+    the session (tests/shared_rows.py):
 
         _shared_session = module_rows("_shared_session", make_web_session_chain)
 
@@ -100,8 +100,7 @@ def make_web_session_chain():
         def session(_shared_session, home):
             return per_test(_shared_session)
     """
-    hotspot = make_web_hotspot(make_organisation("Aarhus Kommune"), make_topic("MitID"))
-    return make_web_session(hotspot)
+    return make_web_world()["session"]
 
 
 def form_data(**overrides):
