@@ -182,7 +182,21 @@ def database_from_env() -> dict:
             statement_timeout=statement_timeout,
         ),
     }
+    if config["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "DATABASE_PREPARED_STATEMENTS", default=config["CONN_MAX_AGE"] != 0
+    ):
+        config["OPTIONS"]["prepare_threshold"] = PREPARE_THRESHOLD
     return config
+
+
+# The booking request's compiled statements (bookings/precompiled.py) are prepared on the
+# server once a connection has run one this many times, so PostgreSQL stops parsing and planning
+# them on every booking. Only those statements are bound on the server; every other query is
+# unaffected. On by default where connections live on (CONN_MAX_AGE): on a connection per
+# request, preparing would cost a round trip and never pay it back. PgBouncer in transaction
+# mode needs version 1.21 or later with max_prepared_statements set, or
+# DATABASE_PREPARED_STATEMENTS=0.
+PREPARE_THRESHOLD = 2
 
 
 DATABASES = {"default": database_from_env()}

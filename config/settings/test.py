@@ -4,7 +4,7 @@ for the real worker."""
 import os
 
 from .base import *  # noqa: F403
-from .base import DATABASES, database_options
+from .base import DATABASES, PREPARE_THRESHOLD, database_options
 
 SECRET_KEY = "test-secret-key-not-for-production"
 DEBUG = False
@@ -41,6 +41,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A test database is thrown away: its commits (every migration when it is made, every
     # request of a live server) need not wait for the disk.
     DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"
+    # As production runs (its connections live on): the booking's compiled statements are
+    # prepared on the server, so every test that books more than once goes through them.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = PREPARE_THRESHOLD
 
 # Every request and every immediate task logs a line; keep test output readable (the tests of
 # the log format raise the level themselves).

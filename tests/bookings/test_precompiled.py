@@ -26,10 +26,19 @@ from sms.models import Message
 pytestmark = pytest.mark.django_db
 
 
-def _sql(call) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
+def _sql(call) -> tuple:
+    """The call's result and its statements as handed to the database driver: (SQL, values).
+    (Not the logged text: on PostgreSQL the compiled statements are bound on the server, so
+    their log shows $1 where the ORM's shows the value.)"""
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         result = call()
-    return result, [q["sql"] for q in queries]
+    return result, statements
 
 
 def _fields(obj) -> dict:
@@ -40,7 +49,8 @@ def test_slot_for_booking_is_the_orm_query(slot):
     orm, orm_sql = _sql(lambda: selectors._slot_for_booking_query(slot.pk).get())
     for _round in range(2):  # compiled on the first call, re-used on the second
         fast, fast_sql = _sql(lambda: selectors.slot_for_booking(slot.pk))
-        assert fast_sql == [orm_sql[0].replace(" LIMIT 21", "")]
+        [(orm_text, orm_values)] = orm_sql
+        assert fast_sql == [(orm_text.replace(" LIMIT 21", ""), orm_values)]
         assert _fields(fast) == _fields(orm)
         assert _fields(fast.occurrence) == _fields(orm.occurrence)
         assert _fields(fast.occurrence.session) == _fields(orm.occurrence.session)
@@ -228,3 +238,44 @@ def test_an_expression_is_refused_before_anything_is_compiled(slot):
     with pytest.raises(TypeError, match="at"):
         insert(event)
     assert connection.__dict__.get(_ATTRIBUTE, {}) == compiled_before
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_bookings_run_prepared_statements_and_survive_a_rollback(slot, now):
+    from django.db import transaction
+
+    from bookings.services import book_slot
+
+    assert connection.connection.prepare_threshold is not None  # as production (test settings)
+    Slot.objects.filter(pk=slot.pk).update(capacity=10)
+
+    def book(n):
+        return book_slot(
+            slot_id=slot.pk, first_name="Ib", phone=f"+45212346{n:02d}", channel="web", now=now
+        )
+
+    made = [book(n) for n in range(3)]
+    prepared = _prepared_statements()
+    assert any('INSERT INTO "bookings_booking"' in s for s in prepared)
+    assert any('UPDATE "bookings_slot"' in s for s in prepared)
+    assert not any("hotspot" in s.lower() for s in prepared)  # only the compiled statements
+
+    # A rolled-back write makes psycopg drop its prepared statements (DEALLOCATE ALL): the next
+    # bookings prepare them again and are written as before.
+    with pytest.raises(RuntimeError), transaction.atomic():
+        book(50)
+        raise RuntimeError
+    made += [book(n) for n in range(3, 6)]
+    assert Booking.objects.filter(slot=slot).count() == 6
+    assert not Booking.objects.filter(phone="+4521234650").exists()
+    assert Slot.objects.get(pk=slot.pk).booked == 6
+    assert {b.reference for b in made} == set(
+        Booking.objects.filter(slot=slot).values_list("reference", flat=True)
+    )
+    assert any('INSERT INTO "bookings_booking"' in s for s in _prepared_statements())
