@@ -2,7 +2,15 @@
 // where Django's staticfiles finds them. No bundler: the pages need no JavaScript to work.
 // Also the Arabic-script font (Noto Sans Arabic, Arabic letters only, regular and bold) for
 // Arabic and Farsi pages, served from the site itself (static/css/arabic-script.css).
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,11 +30,13 @@ for (const part of ["css", "js", "img", "fonts/IBMPlexSans/split/woff2"]) {
 // DKFDS's own @font-face rules point at IBM Plex Sans's "complete" files (57-83 KB each, the
 // Regular one as WOFF before WOFF2). static/css/fonts.css declares the small split files
 // instead, and Arabic and Farsi pages use Noto Sans Arabic: without these rules no page can
-// fall back to a complete file (an Arabic page once fetched three of them, 199 KB).
-for (const name of ["dkfds-borgerdk.min.css", "dkfds-virkdk.min.css", "dkfds.min.css"]) {
-  const file = join(target, "css", name);
-  if (existsSync(file)) {
-    writeFileSync(file, readFileSync(file, "utf8").replace(/@font-face\{[^}]*\}/g, ""));
+// fall back to a complete file (an Arabic page once fetched three of them, 199 KB). Every
+// stylesheet copied, not only the one served: collectstatic's manifest storage follows each
+// url() of each CSS file and refuses to finish at the first font that is not there.
+for (const name of readdirSync(join(target, "css"))) {
+  if (name.endsWith(".css")) {
+    const file = join(target, "css", name);
+    writeFileSync(file, readFileSync(file, "utf8").replace(/@font-face\s*\{[^}]*\}/g, ""));
   }
 }
 console.log(`DKFDS assets copied to ${target}`);
