@@ -132,7 +132,7 @@ def hot_phase(slot_id: int, attempts: int, first_n: int) -> Load:
 # phone, submission id and client address per request, and counts what came back.
 WRK_SCRIPT = r"""
 local counter, slots, threads, thread_count = 0, {}, {}, 0
-booked, full, other = 0, 0, 0
+booked, full, other, http_4xx, http_5xx = 0, 0, 0, 0, 0
 function setup(thread)
   thread_count = thread_count + 1
   thread:set("tid", thread_count)
@@ -161,15 +161,19 @@ end
 function response(status, headers, body)
   if status == 302 then booked = booked + 1
   elseif status == 200 and string.find(body, "booking--taken", 1, true) then full = full + 1
-  else other = other + 1 end
+  elseif status >= 500 then http_5xx = http_5xx + 1
+  elseif status >= 400 then http_4xx = http_4xx + 1
+  else other = other + 1 end  -- a 200 that is neither: the form again, "already booked"
 end
 function done(summary, latency, requests)
-  local b, f, o = 0, 0, 0
+  local b, f, o, c, s = 0, 0, 0, 0, 0
   for _, t in ipairs(threads) do
     b = b + t:get("booked"); f = f + t:get("full"); o = o + t:get("other")
+    c = c + t:get("http_4xx"); s = s + t:get("http_5xx")
   end
-  io.write(string.format("RESULT booked=%d full=%d other=%d errors=%d p50=%.3f p95=%.3f\n",
-    b, f, o, summary.errors.connect + summary.errors.read + summary.errors.write +
+  io.write(string.format(
+    "RESULT booked=%d full=%d other=%d http_4xx=%d http_5xx=%d errors=%d p50=%.3f p95=%.3f\n",
+    b, f, o, c, s, summary.errors.connect + summary.errors.read + summary.errors.write +
     summary.errors.timeout, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
 end
 """
@@ -211,18 +215,27 @@ def wrk_spread_phase(slots: list[int], seconds: float) -> dict:
         os.unlink(script.name)
     elapsed = time.monotonic() - started
     match = re.search(
-        r"RESULT booked=(\d+) full=(\d+) other=(\d+) errors=(\d+) p50=([\d.]+) p95=([\d.]+)",
+        r"RESULT booked=(\d+) full=(\d+) other=(\d+) http_4xx=(\d+) http_5xx=(\d+) "
+        r"errors=(\d+) p50=([\d.]+) p95=([\d.]+)",
         result.stdout,
     )
     if not match:
         raise SystemExit("wrk printed no result:\n" + result.stdout + result.stderr)
-    booked, full, other, errors = (int(x) for x in match.groups()[:4])
-    outcomes = {"booked": booked, "full": full, "other": other, "error": errors}
+    booked, full, other, http_4xx, http_5xx, errors = (int(x) for x in match.groups()[:6])
+    # The same keys as the Python client's outcomes, so the checks read both alike.
+    outcomes = {
+        "booked": booked,
+        "full": full,
+        "other": other,
+        "http_4xx": http_4xx,
+        "http_5xx": http_5xx,
+        "error": errors,
+    }
     return {
         "outcomes": {k: v for k, v in outcomes.items() if v},
         "elapsed": elapsed,
-        "p50": float(match.group(5)),
-        "p95": float(match.group(6)),
+        "p50": float(match.group(7)),
+        "p95": float(match.group(8)),
         "client": "wrk",
     }
 
