@@ -165,6 +165,16 @@ def database_options(engine: str, *, lock_timeout: float, statement_timeout: flo
     return {}
 
 
+# The booking request's compiled statements (bookings/precompiled.py) are prepared on the
+# server once a connection has run one this many times, so PostgreSQL stops parsing and planning
+# them on every booking. Only those statements are bound on the server; every other query is
+# unaffected. On by default where connections live on (CONN_MAX_AGE): on a connection per
+# request, preparing would cost a round trip and never pay it back. PgBouncer in transaction
+# mode needs version 1.21 or later with max_prepared_statements set, or
+# DATABASE_PREPARED_STATEMENTS=0.
+PREPARE_THRESHOLD = 2
+
+
 def database_from_env() -> dict:
     """SQLite by default; whatever DATABASE_URL names otherwise."""
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
@@ -187,16 +197,6 @@ def database_from_env() -> dict:
     ):
         config["OPTIONS"]["prepare_threshold"] = PREPARE_THRESHOLD
     return config
-
-
-# The booking request's compiled statements (bookings/precompiled.py) are prepared on the
-# server once a connection has run one this many times, so PostgreSQL stops parsing and planning
-# them on every booking. Only those statements are bound on the server; every other query is
-# unaffected. On by default where connections live on (CONN_MAX_AGE): on a connection per
-# request, preparing would cost a round trip and never pay it back. PgBouncer in transaction
-# mode needs version 1.21 or later with max_prepared_statements set, or
-# DATABASE_PREPARED_STATEMENTS=0.
-PREPARE_THRESHOLD = 2
 
 
 DATABASES = {"default": database_from_env()}
