@@ -4,6 +4,7 @@ JavaScript switched off (many older phones and locked-down library PCs)."""
 
 import pytest
 import recurrence
+from playwright.sync_api import expect
 
 from bookings.materialise import materialise_session
 from bookings.models import Booking
@@ -84,12 +85,11 @@ def test_book_and_cancel_on_a_phone(live_server, browser, cafe, javascript):
     page.get_by_label("What do you need help with?").select_option(label="MitID")
     page.get_by_label("Video call").check()
     page.get_by_role("button", name="Book").click()
-    # The summary links to the field; the field says the same next to it.
-    assert (
-        page.locator("#error-summary")
-        .get_by_text("We could not read that mobile number")
-        .is_visible()
-    )
+    # The summary links to the field; the field says the same next to it. The answer comes
+    # back to the same address, so wait for it rather than for a URL: click() does not.
+    expect(
+        page.locator("#error-summary").get_by_text("We could not read that mobile number")
+    ).to_be_visible()
     assert (
         page.locator("#id_phone-error")
         .get_by_text("We could not read that mobile number")
@@ -172,7 +172,7 @@ def test_a_time_taken_while_typing_gets_a_short_kind_answer(live_server, browser
     page.get_by_label("Mobile number").fill("20 12 34 56")
     Slot.objects.filter(occurrence=occurrence).update(booked=2)  # taken meanwhile
     page.get_by_role("button", name="Book", exact=True).click()
-    assert page.get_by_text("just been taken by someone else").is_visible()
+    expect(page.get_by_text("just been taken by someone else")).to_be_visible()
     assert page.get_by_role("heading", name="Join the waiting list").is_visible()
     assert page.get_by_role("heading", name="Other free times").is_visible()
     check_axe(page, "taken meanwhile")
